@@ -1,0 +1,3 @@
+"""CLI commands (archive)."""
+
+from service.cli import app  # noqa: F401

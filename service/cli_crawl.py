@@ -1,0 +1,3 @@
+"""CLI commands (crawl)."""
+
+from service.cli import app  # noqa: F401

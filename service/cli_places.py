@@ -1,0 +1,3 @@
+"""CLI commands (places)."""
+
+from service.cli import app  # noqa: F401

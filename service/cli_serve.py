@@ -1,0 +1,3 @@
+"""CLI commands (serve)."""
+
+from service.cli import app  # noqa: F401
