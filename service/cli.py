@@ -54,4 +54,4 @@ def main(argv: list[str] | None = None) -> int:
 
 def _register() -> None:
     # Imported for their side effect of adding commands to ``app``.
-    from service import cli_archive, cli_crawl, cli_extract, cli_places, cli_serve  # noqa: F401
+    from service import cli_archive, cli_crawl, cli_extract, cli_facts, cli_places, cli_serve  # noqa: F401

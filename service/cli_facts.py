@@ -1,0 +1,3 @@
+"""CLI commands (facts)."""
+
+from service.cli import app  # noqa: F401
