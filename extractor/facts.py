@@ -1,16 +1,478 @@
-"""Fact extraction (placeholder until the facts work lands: finds nothing)."""
+"""Party-development facts: new members, transfers to full membership, badges, totals.
+
+For every prefiltered sentence (see :mod:`extractor.facts_nlp`) each number is read (digits or words,
+with its qualifier), then tied to what it counts (the noun after it: "đảng viên", "quần chúng ưu tú",
+but never "hội viên"/"đoàn viên") and to the cue that governs it ("kết nạp", "chuyển Đảng chính
+thức", "huy hiệu"), either the nearest cue before it or a passive cue right after it ("89 đảng viên
+mới được kết nạp"). Roles, periods, places and breakdowns ("trong đó ...") are decided from the
+same sentence, with the article's earlier period phrases as fallback context.
+
+:func:`find_facts` returns facts ordered by salience: figures the title or lead repeats first, then
+text order. :func:`summarise` relies on that order to pick headlines.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
-from models.record import Fact, Locality, Summary
+from extractor.facts_nlp import Sentence, engine, fold_same_length, split_sentences
+from extractor.facts_summary import place_mentions, summarise
+from extractor.numbers import NUMBER_SYLLABLES, parse_digits, parse_words
+from extractor.periods import PeriodHit, find_periods
+from models.record import Evidence, Fact, FactPart, Locality, Period
+from models.text import normalize
+
+__all__ = ["find_facts", "summarise"]
+
+FLOW_KINDS = ("new_members", "transfers", "badges", "candidates_trained")
+_STOP = {",", ";", ".", ":", ")", "(", "!", "?", "…", "\"", "“", "”", "-", "–"}
+# Syllables allowed between a counted noun and a passive cue after it ("89 đảng viên mới được kết nạp").
+_PASSIVE_FILL = {"moi", "duoc", "da", "nhan", "trao", "tang", "vinh", "du", "bi", "dieu", "kien", "xet", "de", "nghi",
+                 "uu", "tu", "cua", "toan", "huyen", "tinh", "xa", "nu", "la", "dong", "chi", "dang", "vien"}
+# Syllables allowed between a cue and an objectless count ("kết nạp được 5", "Huy hiệu 40 năm: 15").
+_GAP_FILL = {"duoc", "moi", "la", ":", "dat", "da", "them", "cho"}
+
+
+@dataclass
+class _Num:
+    i: int  # first syllable (after the qualifier)
+    j: int  # end syllable
+    value: int
+    qualifier: str | None
+    qi: int  # first syllable including the qualifier
 
 
 def find_facts(text: str, *, title: str | None = None, lead: str | None = None,
                published: date | None = None) -> list[Fact]:
-    return []
+    """All Party-development facts of ``text`` (record.text), title/lead-confirmed figures first."""
+    if not text:
+        return []
+    eng = engine()
+    folded = fold_same_length(text)
+    hits = find_periods(folded, text, published)
+    facts: list[Fact] = []
+    inherited: set[int] = set()
+    prev_last: Fact | None = None
+    prev_end = -1
+    for s, e in split_sentences(text):
+        if not eng.wanted(folded[s:e]):
+            continue
+        sent = eng.parse(text, s, e)
+        parent = prev_last if prev_end >= 0 and not text[prev_end:s].strip() else None
+        new = _sentence_facts(sent, hits, published, parent, inherited)
+        facts.extend(new)
+        if new:
+            prev_last, prev_end = new[-1], e
+    _mark_previous(facts, inherited)
+    echo = _echoes(title, lead, published)
+    order = {id(f): n for n, f in enumerate(facts)}
+    facts.sort(key=lambda f: (0 if (f.kind, f.value, f.badge_years) in echo else 1, order[id(f)]))
+    return facts
 
 
-def summarise(facts: list[Fact], locality: Locality | None) -> Summary:
-    return Summary()
+def _echoes(title: str | None, lead: str | None, published: date | None) -> set[tuple[str, int, int | None]]:
+    """(kind, value, tier) of the figures the title and lead state, to rank repeated figures first."""
+    out: set[tuple[str, int, int | None]] = set()
+    for extra in (title, lead):
+        if extra:
+            extra = normalize(extra)
+            for f in find_facts(extra, published=published):
+                out.add((f.kind, f.value, f.badge_years))
+    return out
+
+
+# --- per sentence -------------------------------------------------------------------------------------
+
+
+def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | None, parent: Fact | None,
+                    inherited: set[int]) -> list[Fact]:
+    eng = engine()
+    by_start: dict[int, list[tuple[str, int]]] = {}
+    by_end: dict[int, list[tuple[str, int]]] = {}
+    for label, s, e in sent.matches:
+        by_start.setdefault(s, []).append((label, e))
+        by_end.setdefault(e, []).append((label, s))
+    nums = _numbers(sent, by_end, by_start)
+    if not nums:
+        return []
+    cues = [(s, e, label.split(":")[1]) for label, s, e in sent.matches if label.startswith("cue:")]
+    breakdowns = [s for label, s, _e in sent.matches if label == "breakdown"]
+    has_badge_cue = any(k == "badges" for _s, _e, k in cues)
+    mentions = place_mentions(sent)
+    party_ctx = any(o.lower().startswith("đảng") for o in sent.orig)
+
+    tiers: dict[int, int] = {}  # syllable index of a tier number -> years
+    for num in nums:
+        if _is_tier(sent, num, by_start, has_badge_cue, eng.tiers):
+            tiers[num.i] = num.value
+
+    out: list[Fact] = []
+    used_tiers: set[int] = set()
+    if sent.sylls[0] in ("trong", "gom", "cu") and breakdowns and breakdowns[0] == 0 and parent is not None:
+        bd_parent: Fact | None = parent
+    else:
+        bd_parent = None
+    for num in nums:
+        if num.i in tiers:
+            continue
+        obj = _object(sent, num.j, by_start)
+        if obj and obj[0] == "unit":
+            continue
+        in_bd = _after_breakdown(num, breakdowns)
+        if obj and obj[0] == "reject":
+            if not in_bd:
+                continue  # "kết nạp 120 hội viên": a mass organisation, not the Party
+            obj = ("part", obj[1])
+        kind, cue_span = _governing(sent, num, obj, cues, by_start)
+        tier = _tier_of(sent, num, tiers) if obj and obj[0] in ("person", "badge") else None
+        if tier is not None:
+            kind = "badges"
+        place = _place_for(num, mentions, sent)
+        # A breakdown part qualifies the fact before it unless it names a place, has its own cue
+        # after "trong đó", or is a badge tier.
+        owner = out[-1] if out else bd_parent
+        if in_bd and owner is not None and place is None and tier is None and kind != "ignore" \
+                and (cue_span is None or cue_span[0] < in_bd - 1):
+            if obj is not None and obj[0] in ("person", "part"):
+                label = _part_label(sent, num.j)
+                if label:
+                    owner.parts.append(FactPart(label=label, value=num.value, qualifier=num.qualifier))
+            continue
+        if kind is None or kind == "ignore":
+            continue
+        if obj is None:
+            # Objectless counts only right after their cue, or in a per-place breakdown.
+            if not (_tight(sent, cue_span, num) or (place is not None and in_bd)) or not _ends_clause(sent, num.j):
+                continue
+        elif obj[0] == "org":
+            if not _has_before(sent, num, {"co", "gom", "so", "voi"}) and kind != "party_members_total":
+                continue
+            kind = "party_orgs_total"
+        elif obj[0] == "badge":
+            if kind != "badges":
+                kind = "badges"
+        elif obj[0] == "part":
+            continue
+        if kind == "new_members" and not party_ctx:
+            continue
+        if kind == "badges" and obj is not None and obj[0] not in ("person", "badge"):
+            continue
+        years = None
+        if kind == "badges" and tier is not None:
+            years = tiers[tier]
+            used_tiers.add(tier)
+        end_syl = obj[1] if obj else num.j
+        start_syl = cue_span[0] if cue_span and cue_span[0] < num.qi and num.qi - cue_span[1] <= 8 else num.qi
+        fact = Fact(kind=kind, value=num.value, qualifier=num.qualifier, badge_years=years,
+                    evidence=Evidence(start=sent.starts[start_syl], end=sent.ends[end_syl - 1], sentence=sent.text),
+                    place=Locality(mention=place) if place else None)
+        _period_and_role(fact, sent, num, hits, published, by_end, by_start, inherited)
+        out.append(fact)
+    out.extend(_single_badges(sent, tiers, used_tiers, by_start, hits, published, inherited, mentions))
+    return out
+
+
+def _numbers(sent: Sentence, by_end: dict, by_start: dict) -> list[_Num]:
+    """Numbers of the sentence that could be counts: not dates, ratios, years or decimals."""
+    out: list[_Num] = []
+    sy = sent.sylls
+    n = len(sy)
+    i = 0
+    while i < n:
+        s = sy[i]
+        value: int | None = None
+        j = i + 1
+        if s[0].isdigit():
+            prev = sy[i - 1] if i else ""
+            nxt = sy[i + 1] if i + 1 < n else ""
+            nxt2 = sy[i + 2] if i + 2 < n else ""
+            glued_prev = i and sent.starts[i] == sent.ends[i - 1]
+            glued_next = i + 1 < n and sent.ends[i] == sent.starts[i + 1]
+            if (prev in ("/", "-") and glued_prev) or (nxt in ("/", "-") and glued_next and nxt2[:1].isdigit()):
+                value = None  # dates and ratios: 25/32, 7-11, 1/2/2023
+            elif "," in s:
+                value = None  # decimals: 90,26
+            else:
+                value = parse_digits(s)
+                if value is not None and 1900 <= value <= 2100 and "." not in s:
+                    value = None  # a year
+        elif s in NUMBER_SYLLABLES and (i == 0 or sy[i - 1] not in NUMBER_SYLLABLES):
+            k = i
+            while k < n and sy[k] in NUMBER_SYLLABLES:
+                k += 1
+            while k > i:
+                v = parse_words(sy[i:k])
+                if v is not None:
+                    break
+                k -= 1
+            if k > i:
+                lone_ambiguous = k - i == 1 and s in ("nam", "mot", "tu", "ba", "tram", "bon", "sau", "tam")
+                obj = _object(sent, k, by_start)
+                if lone_ambiguous and not (obj and obj[0] in ("person", "badge", "org")):
+                    v = None
+                if k - i == 1 and s == "mot" and k < n and sy[k] == "so":
+                    v = None
+                value, j = v, k
+        if value is not None:
+            qual, qi = None, i
+            for label, qs in by_end.get(i, []):
+                if label == "qualifier":
+                    qual, qi = sent.span_text(qs, i), qs
+            out.append(_Num(i, j, value, qual, qi))
+        i = max(j, i + 1)
+    return out
+
+
+def _object(sent: Sentence, k: int, by_start: dict) -> tuple[str, int] | None:
+    """What the number before syllable k counts: (kind of object, end syllable), or None."""
+    best: tuple[str, int] | None = None
+    for label, e in by_start.get(k, []):
+        if label.startswith("object:") and (best is None or e > best[1]):
+            best = (label.split(":")[1], e)
+        elif label == "unit" and (best is None or e > best[1]):
+            best = ("unit", e)
+    return best
+
+
+def _is_tier(sent: Sentence, num: _Num, by_start: dict, has_badge_cue: bool, tiers: set[int]) -> bool:
+    if num.value not in tiers or num.j >= len(sent.sylls):
+        return False
+    nxt = sent.sylls[num.j:num.j + 3]
+    if nxt[:2] == ["tuoi", "dang"]:
+        return True
+    if nxt[:1] != ["nam"]:
+        return False
+    return nxt[1:3] == ["tuoi", "dang"] or (has_badge_cue and nxt[1:2] != ["qua"])
+
+
+def _tier_of(sent: Sentence, num: _Num, tiers: dict[int, int]) -> int | None:
+    """The tier marker in the same comma/semicolon segment as the count, nearest first."""
+    lo, hi = _segment(sent, num.qi)
+    inside = [t for t in tiers if lo <= t < hi]
+    if not inside:
+        return None
+    return min(inside, key=lambda t: abs(t - num.i))
+
+
+def _segment(sent: Sentence, i: int, stops: frozenset[str] = frozenset({",", ";", ":", "."})) -> tuple[int, int]:
+    lo = i
+    while lo > 0 and sent.sylls[lo - 1] not in stops:
+        lo -= 1
+    hi = i
+    while hi < len(sent.sylls) and sent.sylls[hi] not in stops:
+        hi += 1
+    return lo, hi
+
+
+def _governing(sent: Sentence, num: _Num, obj: tuple[str, int] | None, cues: list, by_start: dict
+               ) -> tuple[str | None, tuple[int, int] | None]:
+    """The cue governing a number: a passive cue right after its noun, else the nearest before it."""
+    if obj is not None:
+        k = obj[1]
+        while k < len(sent.sylls) and k - obj[1] <= 5:
+            here = [(label, e) for label, e in by_start.get(k, []) if label.startswith("cue:")]
+            if here:
+                label, e = max(here, key=lambda x: x[1])
+                return label.split(":")[1], (k, e)
+            if sent.sylls[k] not in _PASSIVE_FILL:
+                break
+            k += 1
+    before = [c for c in cues if c[1] <= num.qi]
+    if not before:
+        return None, None
+    s, e, kind = max(before, key=lambda c: (c[1], c[1] - c[0]))
+    return kind, (s, e)
+
+
+def _tight(sent: Sentence, cue_span: tuple[int, int] | None, num: _Num) -> bool:
+    if cue_span is None or cue_span[1] > num.qi:
+        return False
+    gap = sent.sylls[cue_span[1]:num.qi]
+    return len(gap) <= 3 and all(g in _GAP_FILL for g in gap)
+
+
+def _ends_clause(sent: Sentence, j: int) -> bool:
+    return j >= len(sent.sylls) or sent.sylls[j] in _STOP or sent.sylls[j] in ("va", "trong", "tang", "giam", "dat")
+
+
+def _has_before(sent: Sentence, num: _Num, words: set[str]) -> bool:
+    return any(s in words for s in sent.sylls[max(0, num.qi - 3):num.qi])
+
+
+def _after_breakdown(num: _Num, breakdowns: list[int]) -> int:
+    """Index of the breakdown cue ("trong đó") the number follows, or 0."""
+    before = [b for b in breakdowns if b < num.qi]
+    return max(before) + 1 if before else 0
+
+
+def _part_label(sent: Sentence, j: int) -> str | None:
+    k = j
+    while k < len(sent.sylls) and sent.sylls[k] not in _STOP and sent.sylls[k] != "va" and k - j < 8 \
+            and not sent.sylls[k][0].isdigit():
+        k += 1
+    return sent.span_text(j, k) if k > j else None
+
+
+def _place_for(num: _Num, mentions: list[tuple[int, int, str]], sent: Sentence) -> str | None:
+    """The place named nearest before the number in its clause (";" bounds a clause)."""
+    lo, _hi = _segment(sent, num.qi, frozenset({";"}))
+    best = None
+    for s, e, text in mentions:
+        if lo <= s and e <= num.qi:
+            best = text
+    return best
+
+
+# --- roles and periods -----------------------------------------------------------------------------------
+
+
+def _period_and_role(fact: Fact, sent: Sentence, num: _Num, hits: list[PeriodHit], published: date | None,
+                     by_end: dict, by_start: dict, inherited: set[int]) -> None:
+    pos = sent.starts[num.qi]
+    inside = [h for h in hits if sent.start <= h.start and h.end <= sent.end]
+    before = [h for h in inside if h.end <= pos]
+    hit: PeriodHit | None = before[-1] if before else None
+    if hit is None:
+        lo, hi = _segment(sent, num.qi)
+        seg_end = sent.ends[hi - 1] if hi > 0 else sent.end
+        after = [h for h in inside if h.start >= pos and h.end <= seg_end]
+        hit = after[0] if after else None
+    carried = False
+    if hit is None:
+        prior = [h for h in hits if h.end <= sent.start and h.span != "previous"]
+        hit = prior[-1] if prior else None
+        carried = hit is not None
+    if hit is not None:
+        fact.period = Period(start=hit.period.start, end=hit.period.end, label=hit.period.label)
+        if carried:
+            inherited.add(id(fact))
+    if fact.kind not in FLOW_KINDS:
+        fact.role = "target" if _target_mode(sent, num) else "actual"
+        return
+    # Comparison: "tăng 10 đảng viên so với ...".
+    if any(label == "role:comparison_before" for label, _s in by_end.get(num.qi, [])):
+        fact.role = "comparison"
+        return
+    if _target_mode(sent, num):
+        fact.role = "target"
+        return
+    if hit is not None and hit.span == "previous" and not carried:
+        fact.role = "previous"
+    elif (hit is not None and hit.span == "cumulative") or any(
+            label == "role:cumulative" for label, _s, e in sent.matches if e <= num.qi):
+        fact.role = "cumulative"
+    elif published and fact.period and fact.period.start and fact.period.start > published and not carried:
+        fact.role = "target"
+
+
+def _target_mode(sent: Sentence, num: _Num) -> bool:
+    """Scan the sentence up to the number: target cues switch to plan mode, result cues switch back."""
+    eng = engine()
+    not_before = eng.data["roles"]["not_target_before"]
+    events = sorted((s, label) for label, s, _e in sent.matches
+                    if label in ("role:target", "role:actual_reset") and s < num.qi)
+    mode = False
+    for s, label in events:
+        if label == "role:actual_reset":
+            if sent.sylls[s] == "da" and s + 1 < len(sent.sylls) and sent.sylls[s + 1] in ("de", "giao", "dang"):
+                continue
+            mode = False
+        else:
+            prev = sent.sylls[max(0, s - 2):s]
+            if any(p in not_before or p.endswith("%") for p in prev) or sent.sylls[s - 1:s] == ["vuot"]:
+                continue
+            mode = True
+    return mode
+
+
+def _mark_previous(facts: list[Fact], inherited: set[int]) -> None:
+    """An actual figure for a period that ended before another stated period began is a previous one."""
+    for kind in FLOW_KINDS:
+        dated = [f for f in facts if f.kind == kind and f.role == "actual" and id(f) not in inherited
+                 and f.period and f.period.start and f.period.end and f.place is None]
+        if len(dated) < 2:
+            continue
+        latest = max(f.period.start for f in dated)  # type: ignore[union-attr]
+        for f in dated:
+            if f.period.end < latest:  # type: ignore[union-attr,operator]
+                f.role = "previous"
+
+
+# --- badges awarded to one named person --------------------------------------------------------------------
+
+_NAME_WORD = re.compile(r"^[A-ZĐÀ-ỸẠ-Ỹ][^\W\d_]*$")
+
+
+def _single_badges(sent: Sentence, tiers: dict[int, int], used: set[int], by_start: dict, hits, published,
+                   inherited, mentions) -> list[Fact]:
+    """Tier markers without a count: an award to one named person ("cho cụ Phan Ngọc Bích") counts 1."""
+    out: list[Fact] = []
+    for t, years in tiers.items():
+        if t in used:
+            continue
+        lo, hi = _segment(sent, t, frozenset({";", ":", "."}))
+        name = None
+        single = any(label == "single" for label, s, e in sent.matches if lo <= s < hi)
+        # Recipient after "cho", else the person before the award in the sentence.
+        for k in range(t, hi):
+            if sent.sylls[k] == "cho":
+                name = _name_after(sent, k + 1, hi)
+                break
+        if name is None:
+            for k in range(t - 1, lo - 1, -1):
+                name = _name_after(sent, k, t, strict=True)
+                if name and _STRONG_TITLES & {" ".join(sent.sylls[k:e]) for lb, s, e in sent.matches
+                                             if lb == "title" and s == k}:
+                    break
+            else:
+                name = None
+            if name is None:
+                for k in range(t - 1, lo - 1, -1):
+                    name = _name_after(sent, k, t, strict=True)
+                    if name:
+                        break
+        if name is None and not single:
+            continue
+        fact = Fact(kind="badges", value=1, badge_years=years,
+                    evidence=Evidence(start=sent.starts[t], end=sent.ends[min(t + 1, len(sent.sylls) - 1)],
+                                      sentence=sent.text),
+                    parts=[FactPart(label=name or "người duy nhất", value=1)])
+        num = _Num(t, t + 1, years, None, t)
+        _period_and_role(fact, sent, num, hits, published, {}, by_start, inherited)
+        out.append(fact)
+    return out
+
+
+_STRONG_TITLES = {"ong", "ba", "cu", "dong chi", "d / c", "cu ong", "cu ba"}
+
+
+def _name_after(sent: Sentence, k: int, hi: int, strict: bool = False) -> str | None:
+    """A personal name after a title at syllable k ("ông Lê Thanh Hải", "nguyên Tổng bí thư Lê Khả Phiêu",
+    "cụ Bích"). Without a title (``strict`` off) a name must start with a common surname."""
+    start, strong, titled = k, False, False
+    while True:
+        here = [(e, " ".join(sent.sylls[s:e])) for label, s, e in sent.matches if label == "title" and s == start]
+        if not here:
+            break
+        e, words = max(here)
+        strong = strong or words in _STRONG_TITLES
+        titled = True
+        start = e
+    if strict and not titled:
+        return None
+    m = start
+    while m < min(hi, len(sent.orig)) and _NAME_WORD.match(sent.orig[m]) and m - start < 4:
+        m += 1
+    if m == start:
+        return None
+    if not (strong and m - start >= 1) and not (m - start >= 2 and sent.sylls[start] in _SURNAMES):
+        return None
+    return sent.span_text(start, m)
+
+
+_SURNAMES = {"nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo",
+             "duong", "ly", "dinh", "truong", "luong", "dao", "mai", "cao", "to", "ta", "ha", "lam", "trinh", "quach",
+             "vuong", "kieu", "thai", "luu", "phung", "trieu", "hua", "doan", "tang", "chau", "la", "dam", "mac",
+             "nong", "thach", "kim", "lo", "lu", "tong", "khuat", "giang", "van", "au", "ong", "ton", "nghiem"}

@@ -62,9 +62,11 @@ def _why_unsafe(ip: IPAddress) -> str | None:
         return "multicast"
     if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
         return "carrier-grade NAT (shared address space)"
+    if ip.is_reserved:
+        return "reserved"
     if ip.is_private:
         return "private"
-    if ip.is_reserved or not ip.is_global:
+    if not ip.is_global:
         return "reserved"
     return None
 
@@ -102,7 +104,7 @@ def check_address(host: str, port: int, *, allow_private: bool = False,
             if ip not in addresses:
                 addresses.append(ip)
         if not addresses:
-            raise FetchError(f"cannot resolve {host}", detail="no addresses")
+            raise FetchError(f"cannot resolve {host}: no addresses")
     if not allow_private:
         for ip in addresses:
             why = _why_unsafe(ip)

@@ -118,3 +118,39 @@ def iter_warc(path: str, *, offsets: Iterable[int] | None = None) -> Iterator[Pa
         yield InputFailure(path, f"{path}: corrupt WARC record ({str(e).splitlines()[0][:200] or type(e).__name__})")
     finally:
         fh.close()
+
+
+@dataclass(frozen=True, slots=True)
+class GoldPage:
+    """One corpus page with its gold answers (corpus/pages/<slug>.html + corpus/gold/<slug>.json)."""
+
+    slug: str
+    body: bytes
+    gold: dict
+    url: str | None = None
+    http_charset: str | None = None
+
+
+def iter_corpus(directory: str | Path) -> Iterator[GoldPage]:
+    """Every gold-annotated page of a corpus directory, in slug order.
+
+    Raises :class:`models.errors.InputError` when the directory has no pages/ and gold/ pair,
+    so ``vnnews eval`` on a wrong path fails with one clear line.
+    """
+    import json
+
+    from models.errors import InputError
+
+    root = Path(directory)
+    pages, gold = root / "pages", root / "gold"
+    if not pages.is_dir() or not gold.is_dir():
+        raise InputError(f"{root}: not a corpus directory (needs pages/ and gold/)")
+    for g in sorted(gold.glob("*.json")):
+        page = pages / f"{g.stem}.html"
+        if not page.is_file():
+            continue
+        try:
+            data = json.loads(g.read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError(f"{g}: unreadable gold JSON ({e})") from e
+        yield GoldPage(g.stem, page.read_bytes(), data, data.get("url"), data.get("http_charset"))

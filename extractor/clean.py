@@ -1,0 +1,447 @@
+"""Main text of an article page: find the body container, drop what is not the article, and
+serialise what is left as paragraphs.
+
+Two ways to find the body: the CMS conventions in ``patterns/selectors.toml`` (fast and exact on
+known templates), and a readability-style density score for templates nobody listed (blocks rich
+in plain text and poor in links win). Every traversal here is iterative: a page nested 10,000
+levels deep must not hit Python's recursion limit.
+
+Paragraphs keep a little layout evidence (right-aligned, bold) because the signature line at the
+end of a Vietnamese article is told apart from body text by exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4.element import CData, Script, Stylesheet, TemplateString
+
+from models.text import fold
+
+_SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction, CData, Script, Stylesheet, TemplateString)
+BLOCK_TAGS = frozenset(
+    "p div section article main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote pre table thead tbody tfoot tr "
+    "td th caption figure figcaption address center hr fieldset details summary body html header footer nav "
+    "aside form".split())
+_INLINE_ALIGN = re.compile(r"text-align\s*:\s*(right|center)", re.I)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = re.compile(r"\s+")
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    right: bool = False  # right-aligned (signature lines are)
+    bold: bool = False  # all of its text is bold/strong
+    heading: bool = False
+
+
+@dataclass(slots=True)
+class Body:
+    paragraphs: list[Paragraph]
+    method: str  # "selector:<css>" | "density" | "none"
+    container: Tag | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    content: tuple[str, ...]
+    min_chars: int
+    tokens: frozenset[str]
+    drop_tags: frozenset[str]
+    headings: frozenset[str]
+    lines: frozenset[str]
+    meta: dict
+
+
+@cache
+def patterns() -> Patterns:
+    """selectors.toml, loaded once per process."""
+    raw = tomllib.loads(resources.files("extractor.patterns").joinpath("selectors.toml").read_text("utf-8"))
+    bp = raw["boilerplate"]
+    return Patterns(
+        content=tuple(raw["content"]["selectors"]),
+        min_chars=int(raw["content"]["min_chars"]),
+        tokens=frozenset(t.replace("-", "").lower() for t in bp["tokens"]),
+        drop_tags=frozenset(bp["drop_tags"]),
+        headings=frozenset(_label(h) for h in bp["headings"]),
+        lines=frozenset(_label(h) for h in bp["lines"]),
+        meta=raw["meta"],
+    )
+
+
+def _label(text: str) -> str:
+    """Comparable form of a short label: folded, no punctuation, single spaces."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+
+
+def squash(text: str) -> str:
+    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def class_tokens(el: Tag) -> set[str]:
+    vals: list[str] = []
+    cls = el.get("class")
+    if cls:
+        vals.extend(cls if isinstance(cls, list) else [cls])
+    ident = el.get("id")
+    if isinstance(ident, str):
+        vals.append(ident)
+    out: set[str] = set()
+    for v in vals:
+        whole = v.lower().replace("-", "").replace("_", "")
+        out.add(whole)
+        out.update(t.lower() for t in _TOKEN_SPLIT.split(v) if t)
+    return out
+
+
+def is_boilerplate(el: Tag) -> bool:
+    return bool(class_tokens(el) & patterns().tokens)
+
+
+def is_hidden(el: Tag) -> bool:
+    style = el.get("style")
+    return (isinstance(style, str) and bool(_HIDDEN.search(style))) or el.has_attr("hidden")
+
+
+def text_of(el: Tag) -> str:
+    """All visible text of ``el`` (iterative; scripts, comments and hidden parts skipped)."""
+    return squash(" ".join(_strings(el)))
+
+
+def _strings(el: Tag):
+    skip_until = None
+    for node in el.descendants:
+        if skip_until is not None:
+            if node is not skip_until:
+                continue
+            skip_until = None
+        if isinstance(node, Tag):
+            if node.name in ("script", "style", "noscript", "template") or is_hidden(node):
+                skip_until = _after(node)
+                if skip_until is None:
+                    return
+            continue
+        if isinstance(node, NavigableString) and not isinstance(node, _SKIP_STRINGS):
+            yield str(node)
+
+
+def _after(node: Tag):
+    """The element that follows ``node``'s whole subtree in document order (None at the end)."""
+    last = node._last_descendant() if hasattr(node, "_last_descendant") else node
+    return last.next_element if last is not None else node.next_element
+
+
+def link_density(el: Tag) -> tuple[int, float]:
+    total = 0
+    linked = 0
+    for s in _strings(el):
+        n = len(s.strip())
+        total += n
+        if n and s.find_parent("a") is not None:
+            linked += n
+    return total, (linked / total if total else 0.0)
+
+
+# --- a one-pass index instead of soupsieve -----------------------------------------------------
+
+_SIMPLE = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?(?:(?P<dot>\.)(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|"
+                     r"\[(?P<attr>[\w:-]+)(?:(?P<op>\*?=)(?P<val>[^\]]+))?\])?$")
+
+
+class Index:
+    """Tags by class, id, name and attribute, built in one pass over the tree.
+
+    soupsieve walks the whole tree once per selector; with ~80 data-driven selectors that costs
+    more than parsing. The selectors we keep as data are simple (``.cls``, ``#id``, ``tag``,
+    ``[attr]``, ``[attr=v]``, ``[attr*=v]``, ``tag[attr]``), so an index answers all of them.
+    """
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.by_class: dict[str, list[Tag]] = {}
+        self.by_id: dict[str, list[Tag]] = {}
+        self.by_name: dict[str, list[Tag]] = {}
+        self.by_attr: dict[str, list[Tag]] = {}
+        for el in soup.find_all(True):
+            self.by_name.setdefault(el.name, []).append(el)
+            for key in el.attrs:
+                self.by_attr.setdefault(key, []).append(el)
+            cls = el.attrs.get("class")
+            if cls:
+                for c in cls if isinstance(cls, list) else str(cls).split():
+                    self.by_class.setdefault(c, []).append(el)
+            ident = el.attrs.get("id")
+            if isinstance(ident, str):
+                self.by_id.setdefault(ident, []).append(el)
+
+    def select(self, css: str, limit: int = 20) -> list[Tag]:
+        m = _SIMPLE.match(css.strip())
+        if m is None:
+            return []
+        g = m.groupdict()
+        if g["dot"]:
+            found = self.by_class.get(g["cls"], [])
+        elif g["id"]:
+            found = self.by_id.get(g["id"], [])
+        elif g["attr"]:
+            attr, op, val = g["attr"], g["op"], (g["val"] or "").strip("\"'")
+            found = self.by_attr.get(attr, [])
+            if op:
+                found = [el for el in found if _attr_match(el.get(attr), op, val)]
+        else:
+            found = self.by_name.get(g["tag"] or "", [])
+        if g["tag"] and (g["dot"] or g["id"] or g["attr"]):
+            found = [el for el in found if el.name == g["tag"]]
+        return [el for el in found if el.parent is not None][:limit]
+
+
+def _attr_match(value: object, op: str, want: str) -> bool:
+    vals = value if isinstance(value, list) else [value]
+    for v in vals:
+        if not isinstance(v, str):
+            continue
+        if (op == "=" and v == want) or (op == "*=" and want in v):
+            return True
+    return False
+
+
+# --- choosing the container ------------------------------------------------------------------
+
+def find_container(soup: BeautifulSoup, index: Index | None = None) -> tuple[Tag | None, str]:
+    pat = patterns()
+    index = index or Index(soup)
+    for css in pat.content:
+        found = index.select(css)
+        best: tuple[int, Tag] | None = None
+        for el in found:
+            n = len(text_of(el))
+            if n >= pat.min_chars and (best is None or n > best[0]):
+                best = (n, el)
+        if best is not None:
+            return best[1], f"selector:{css}"
+    el = _densest(soup)
+    return (el, "density") if el is not None else (soup.body or soup, "none")
+
+
+def _densest(soup: BeautifulSoup) -> Tag | None:
+    """Readability-style scoring: text blocks vote for their parent (and half for the grandparent)."""
+    pat = patterns()
+    own: dict[int, list] = {}
+    for node in soup.descendants:
+        if not isinstance(node, NavigableString) or isinstance(node, _SKIP_STRINGS):
+            continue
+        t = node.strip()
+        if not t:
+            continue
+        block = node.parent
+        in_link = False
+        while block is not None and block.name not in BLOCK_TAGS:
+            if block.name == "a":
+                in_link = True
+            block = block.parent
+        if block is None or block.name in pat.drop_tags:
+            continue
+        entry = own.setdefault(id(block), [block, 0, 0, 0])
+        entry[1] += len(t)
+        entry[2] += t.count(",")
+        if in_link:
+            entry[3] += len(t)
+    scores: dict[int, list] = {}
+    for block, n, commas, linked in own.values():
+        if n < 25 or linked > n * 0.5:
+            continue
+        score = 1 + commas + min(n / 100, 3)
+        parent = block if block.name not in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6") else block.parent
+        for share, el in ((1.0, parent), (0.5, parent.parent if parent is not None else None)):
+            if el is None or not isinstance(el, Tag):
+                continue
+            scores.setdefault(id(el), [el, 0.0])[1] += score * share
+    best: tuple[float, Tag] | None = None
+    for el, score in scores.values():
+        if el.name in ("html", "body"):
+            score *= 0.5
+        if any(is_boilerplate(a) for a in [el, *list(el.parents)[:6]] if isinstance(a, Tag)):
+            score *= 0.2
+        _, ld = link_density(el)
+        score *= 1 - ld
+        if best is None or score > best[0]:
+            best = (score, el)
+    return best[1] if best else None
+
+
+# --- pruning inside the container ------------------------------------------------------------
+
+def prune(container: Tag) -> None:
+    """Drop boilerplate blocks below the container (never the container or its ancestors)."""
+    pat = patterns()
+    doomed: list[Tag] = []
+    skip_until = None
+    for node in container.descendants:
+        if skip_until is not None:
+            if node is not skip_until:
+                continue
+            skip_until = None
+        if not isinstance(node, Tag):
+            continue
+        if node.name in pat.drop_tags or is_hidden(node) or is_boilerplate(node) or _is_link_list(node):
+            doomed.append(node)
+            skip_until = _after(node)
+            if skip_until is None:
+                break
+    for box in _heading_boxes(container):
+        doomed.append(box)
+    for el in doomed:
+        if el.parent is not None:
+            el.decompose()
+
+
+def _is_link_list(el: Tag) -> bool:
+    if el.name not in ("ul", "ol", "table", "div", "section"):
+        return False
+    links = el.find_all("a", limit=3)
+    if len(links) < 3:
+        return False
+    total, ld = link_density(el)
+    return total > 0 and ld > 0.6
+
+
+def _heading_boxes(container: Tag) -> list[Tag]:
+    """Boxes introduced by a boilerplate heading ("Tin liên quan", "Văn bản mới", ...)."""
+    heads = patterns().headings
+    out: list[Tag] = []
+    for s in container.find_all(string=True):
+        if isinstance(s, _SKIP_STRINGS) or len(s) > 60:
+            continue
+        lab = _label(s)
+        if not lab or lab not in heads:
+            continue
+        el = s.parent
+        # climb while the ancestor is still "this heading + its list"
+        while el is not None and el is not container and el.parent is not None and el.parent is not container:
+            parent = el.parent
+            ptxt = text_of(parent)
+            if not ptxt.startswith(squash(str(s))[:20]) or len(ptxt) > 2000:
+                break
+            el = parent
+        if el is None or el is container:
+            continue
+        out.append(el)
+        for sib in el.find_next_siblings(limit=2):
+            if isinstance(sib, Tag) and _is_link_list(sib):
+                out.append(sib)
+    return out
+
+
+# --- serialisation ---------------------------------------------------------------------------
+
+_BREAK = object()
+
+
+def paragraphs(container: Tag) -> list[Paragraph]:
+    """Text blocks of the container, in order. Iterative walk with explicit enter/exit events."""
+    pat = patterns()
+    out: list[Paragraph] = []
+    buf: list[str] = []
+    state = {"right": False, "bold_chars": 0, "chars": 0, "heading": False}
+
+    def flush() -> None:
+        text = squash("".join(buf))
+        buf.clear()
+        if text and _label(text) not in pat.lines:
+            out.append(Paragraph(text, right=state["right"],
+                                 bold=state["chars"] > 0 and state["bold_chars"] >= 0.8 * state["chars"],
+                                 heading=state["heading"]))
+        state.update(right=False, bold_chars=0, chars=0, heading=False)
+
+    stack: list[tuple[object, bool]] = [(c, False) for c in reversed(list(container.children))]
+    while stack:
+        node, exiting = stack.pop()
+        if exiting:
+            if node is _BREAK:
+                flush()
+            continue
+        if isinstance(node, NavigableString):
+            if isinstance(node, _SKIP_STRINGS):
+                continue
+            s = str(node)
+            if s.strip():
+                if not buf or not "".join(buf).strip():
+                    _mark_start(node, state, container)
+                n = len(s.strip())
+                state["chars"] += n
+                if node.find_parent(("b", "strong")) is not None:
+                    state["bold_chars"] += n
+            buf.append(s)
+            continue
+        if not isinstance(node, Tag):
+            continue
+        name = node.name
+        if name in pat.drop_tags or is_hidden(node):
+            continue
+        if name == "br":  # every <br>-separated line is its own paragraph
+            flush()
+            continue
+        if name == "img":
+            continue
+        if name == "table" and _is_data_table(node):
+            flush()
+            for row in node.find_all("tr"):
+                cells = [text_of(c) for c in row.find_all(("td", "th"), recursive=False)]
+                cells = [c for c in cells if c]
+                if cells:
+                    buf.append(" | ".join(cells))
+                    flush()
+            continue
+        if name in BLOCK_TAGS:
+            flush()
+            stack.append((_BREAK, True))
+        children = list(node.children)
+        stack.extend((c, False) for c in reversed(children))
+    flush()
+    return out
+
+
+def _mark_start(node: NavigableString, state: dict, container: Tag) -> None:
+    el = node.parent
+    while el is not None and el is not container.parent:
+        if isinstance(el, Tag):
+            style = el.get("style")
+            if (isinstance(style, str) and _INLINE_ALIGN.search(style) and "right" in style.lower()) \
+                    or str(el.get("align", "")).lower() == "right" \
+                    or {"text-right", "right", "signature", "author"} & set(el.get("class") or []):
+                state["right"] = True
+            if el.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                state["heading"] = True
+            if el.name in BLOCK_TAGS:
+                break
+        el = el.parent
+
+
+def _is_data_table(table: Tag) -> bool:
+    """A table of figures (rows of short cells), not a layout table holding the article."""
+    if table.find("table") is not None:
+        return False
+    rows = table.find_all("tr", limit=200)
+    if not rows:
+        return False
+    for cell in table.find_all(("td", "th")):
+        if cell.find(("p", "div", "ul", "ol"), recursive=True) is not None and len(text_of(cell)) > 200:
+            return False
+        if len(text_of(cell)) > 300:
+            return False
+    return any(len(r.find_all(("td", "th"), recursive=False)) > 1 for r in rows)
+
+
+def extract_body(soup: BeautifulSoup, index: Index | None = None) -> Body:
+    """Find, prune and serialise the article body. Mutates ``soup`` (run metadata first)."""
+    container, method = find_container(soup, index)
+    if container is None:
+        return Body([], "none")
+    prune(container)
+    return Body(paragraphs(container), method, container)

@@ -1,0 +1,186 @@
+"""Text machinery for fact extraction: folding, sentence spans, segmentation and phrase matching.
+
+Only sentences that pass a cheap folded-substring prefilter are word-segmented (underthesea) and
+matched (spaCy ``PhraseMatcher`` over folded syllables), because segmentation costs ~1-2 ms per
+sentence and most sentences of an article hold no figure at all. Every syllable keeps its char
+offsets into the article text, so facts can point back at their evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from models.text import fold
+
+PATTERNS = Path(__file__).with_name("patterns") / "facts.toml"
+
+
+def _fold_table() -> dict[int, str]:
+    """Length-preserving fold for NFC text: each precomposed Latin letter maps to its base letter."""
+    table: dict[int, str] = {}
+    for cp in range(0x00C0, 0x2000):
+        c = chr(cp)
+        f = fold(c)
+        if f != c and len(f) == 1:
+            table[cp] = f
+    for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[ord(c)] = c.lower()
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold_same_length(text: str) -> str:
+    """:func:`models.text.fold` for NFC text, keeping every char at its offset (for regex offsets)."""
+    return text.translate(_FOLD)
+
+
+# --- sentences ------------------------------------------------------------------------------------
+
+# A sentence ends at . ! ? … (or "/.") followed by space and an upper-case letter, digit or quote,
+# and at every line break. Abbreviations that end with a dot ("TP.", "H.", "TX.", "Q.", "P.", "ThS.",
+# initials) do not end a sentence.
+_END = re.compile(r"(?:[.!?…]+[\"”’)]*|/\.)(?=\s+[\"“‘(]?[^\W_a-zđ]|\s*$)|\n+")
+_ABBREV = re.compile(r"(?:^|[\s(])(?:TP|Tp|H|TX|Q|P|ThS|TS|PGS|GS|BS|St|Đ/c|đ/c|[A-ZĐ])\.$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of the sentences of ``text``, whitespace-trimmed, in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        if m.group().startswith("\n"):
+            end = m.start()
+        else:
+            if _ABBREV.search(text, max(0, m.start() - 6), m.start() + 1):
+                continue
+            end = m.end()
+        _add(text, start, end, spans)
+        start = m.end()
+    _add(text, start, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+# --- syllables and matching -------------------------------------------------------------------------
+
+_PIECE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+|[^\w\s]")
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables of a phrase, split the way sentence tokens are split."""
+    return _PIECE.findall(fold_same_length(unicodedata.normalize("NFC", text)))
+
+
+@dataclass
+class Sentence:
+    """A segmented sentence: folded syllables with their char offsets into the article text."""
+
+    start: int
+    end: int
+    text: str  # the original sentence text
+    sylls: list[str] = field(default_factory=list)
+    orig: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    word_start: list[bool] = field(default_factory=list)
+    # (label, first syllable, end syllable) of every phrase match.
+    matches: list[tuple[str, int, int]] = field(default_factory=list)
+
+    def span_text(self, i: int, j: int) -> str:
+        """Original text from syllable i up to (not including) syllable j."""
+        return self.text[self.starts[i] - self.start:self.ends[j - 1] - self.start]
+
+
+class Engine:
+    """Patterns and spaCy objects, built once per process (see :func:`engine`)."""
+
+    def __init__(self) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self.data = tomllib.loads(PATTERNS.read_text(encoding="utf-8"))
+        self._Doc = Doc
+        self.vocab = spacy.blank("xx").vocab
+        self.matcher = PhraseMatcher(self.vocab)
+        groups: dict[str, list[str]] = {}
+        for section in ("cues", "objects"):
+            for label, phrases in self.data[section].items():
+                groups[f"{section[:-1]}:{label}"] = phrases
+        for label, phrases in self.data["roles"].items():
+            groups[f"role:{label}"] = phrases
+        groups["breakdown"] = self.data["breakdown"]["cues"]
+        groups["unit"] = self.data["units"]["after"]
+        groups["title"] = self.data["badges"]["person_titles"]
+        groups["single"] = self.data["badges"]["single"]
+        groups["qualifier"] = self.data["qualifiers"]["words"]
+        for label, phrases in groups.items():
+            docs = [Doc(self.vocab, words=list(s)) for s in {tuple(syllables(p)) for p in phrases} if s]
+            self.matcher.add(label, docs)
+        terms = sorted({" ".join(syllables(t)) for t in self.data["prefilter"]["terms"]}, key=len, reverse=True)
+        self.prefilter = re.compile("|".join(re.escape(t) for t in terms))
+        self.tiers = set(self.data["badges"]["tiers"])
+
+    def wanted(self, folded_sentence: str) -> bool:
+        """Cheap test before segmentation: a trigger term and a number (digits or number words)."""
+        return bool(self.prefilter.search(folded_sentence)) and bool(_HAS_NUMBER.search(folded_sentence))
+
+    def parse(self, text: str, start: int, end: int) -> Sentence:
+        """Segment one sentence with underthesea and run the phrase matcher over its syllables."""
+        from underthesea import word_tokenize
+
+        sent = Sentence(start=start, end=end, text=text[start:end])
+        cursor = 0
+        for word in word_tokenize(sent.text):
+            first = True
+            for piece in _PIECE.findall(word):
+                pos = sent.text.find(piece, cursor)
+                if pos < 0:  # underthesea changed the text (rare): skip the piece, keep alignment
+                    continue
+                cursor = pos + len(piece)
+                sent.orig.append(piece)
+                sent.sylls.append(fold_same_length(piece))
+                sent.starts.append(start + pos)
+                sent.ends.append(start + cursor)
+                sent.word_start.append(first)
+                first = False
+        if not sent.sylls:
+            return sent
+        doc = self._Doc(self.vocab, words=sent.sylls)
+        found = sorted(((self.vocab.strings[k], s, e) for k, s, e in self.matcher(doc)),
+                       key=lambda m: (m[1], -(m[2] - m[1])))
+        # Within one family (cue, object, role, unit...) a match inside a longer one is dropped:
+        # "chuyển đảng chính thức" hides "chính thức"; families overlap freely ("huy hiệu" is both a
+        # badge cue and a counted object).
+        reach: dict[str, int] = {}
+        for label, s, e in found:
+            family = label.split(":")[0]
+            if reach.get(family, -1) >= e:
+                continue
+            reach[family] = max(reach.get(family, -1), e)
+            sent.matches.append((label, s, e))
+        return sent
+
+
+_HAS_NUMBER = re.compile(r"\d|\b(?:mot|hai|ba|bon|sau|bay|tam|chin|muoi|tram|nghin|ngan)\b")
+
+
+@cache
+def engine() -> Engine:
+    """The process-wide engine: TOML, vocab and matcher are built on first use only."""
+    return Engine()

@@ -1,0 +1,150 @@
+"""``extract(html, url) -> Record``: the one entry point of the extractor.
+
+decode -> parse once (BeautifulSoup + lxml) -> metadata from the untouched tree -> main text ->
+facts -> places -> summary. Each stage is pure; everything a stage could not determine is said in
+``Record.warnings`` instead of being silently left empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+
+from extractor.clean import Index, extract_body, patterns
+from extractor.decode import decode
+from extractor.meta import Meta, fold, leading, read_meta, signature
+from models.errors import DecodeError
+from models.record import ExtractorInfo, Record, format_published, record_id
+from models.text import normalize
+
+EXTRACTOR_VERSION = "0.1.0"
+
+
+@dataclass(slots=True)
+class Page:
+    """What cleaning + metadata give, before facts and places."""
+
+    meta: Meta
+    text: str
+    method: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_page(html: bytes | str, url: str | None = None, *, http_charset: str | None = None) -> Page:
+    """Decode, parse once, read metadata and the main text. Raises DecodeError for non-pages."""
+    decoded = decode(html, http_charset=http_charset)
+    warnings = [f"decode: {w}" for w in decoded.warnings]
+    try:
+        soup = BeautifulSoup(decoded.text, "lxml")
+    except RecursionError as e:  # pragma: no cover - lxml builds iteratively; kept as a guard
+        raise DecodeError("page too deeply nested to parse") from e
+    if soup.find(True) is None:
+        raise DecodeError("no HTML elements found: not an HTML page")
+    index = Index(soup)
+    meta = read_meta(soup, url, index)
+    body = extract_body(soup, index)
+    paras = body.paragraphs
+    author, source, used = signature(paras)
+    if used:
+        paras = paras[: len(paras) - used]
+    if author:
+        meta.author = author
+    if source:
+        meta.source = source
+    top_author, top_source, dateline, used = leading(paras)
+    if used:
+        paras = paras[used:]
+    if top_author and not author:
+        meta.author = top_author
+    if top_source and not source:
+        meta.source = top_source
+    if dateline is not None and meta.published is None:
+        meta.published, meta.published_how = dateline, "dateline"
+    texts = [normalize(p.text) for p in paras]
+    texts = _drop_repeats(texts, meta.title, meta.lead)
+    text = "\n\n".join(texts)
+    if not text:
+        warnings.append("text: no article body found")
+    elif body.method in ("density", "none"):
+        warnings.append(f"text: no known body container; chosen by {body.method} scoring")
+    warnings.extend(meta.warnings)
+    return Page(meta, text, body.method, warnings)
+
+
+def _drop_repeats(texts: list[str], title: str | None, lead: str | None) -> list[str]:
+    """The title or sapo repeated as the first body paragraph is not body text."""
+    lines = patterns().lines
+    out = list(texts)
+    for known in (title, lead):
+        if known and out and fold(out[0]).strip(" .") == fold(known).strip(" ."):
+            out.pop(0)
+    return [t for t in out if fold(t) not in lines]
+
+
+def extract(html: bytes | str, url: str | None = None, *, http_charset: str | None = None,
+            fetched_at: str | None = None) -> Record:
+    """One page -> one Record. Raises :class:`models.errors.DecodeError` for input that is no page."""
+    raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
+    sha = hashlib.sha256(raw).hexdigest()
+    limit = sys.getrecursionlimit()
+    try:
+        # BeautifulSoup's tree building and soupsieve recurse a little per nesting level on some
+        # paths; give them headroom rather than fail on pathological nesting.
+        sys.setrecursionlimit(max(limit, 20_000))
+        page = read_page(html, url, http_charset=http_charset)
+    except RecursionError as e:
+        raise DecodeError("page too deeply nested to extract") from e
+    finally:
+        sys.setrecursionlimit(limit)
+    meta = page.meta
+    warnings = list(page.warnings)
+
+    published = meta.published
+    day: date | None = published.date() if isinstance(published, datetime) else published
+    if published is None:
+        warnings.append("published: no date in metadata, near the title or in the URL")
+    elif meta.published_how == "url":
+        warnings.append("published: only the URL gives a date")
+    if meta.author is None:
+        warnings.append("author: no person credited" + (f" (source: {meta.source})" if meta.source else ""))
+
+    # Imported here: facts/places load NLP models and the gazetteer, which clean+metadata users
+    # (benchmarks, `vnnews eval`) do not need to pay for.
+    from extractor import facts as facts_mod
+    from extractor import places as places_mod
+
+    site = (urlsplit(url).hostname or None) if url else None
+    facts = facts_mod.find_facts(page.text, title=meta.title, lead=meta.lead, published=day)
+    locality = places_mod.resolve_locality(title=meta.title, lead=meta.lead, text=page.text, site=site,
+                                           published=day)
+    for fact in facts:
+        if fact.place is not None and fact.place.mention:
+            resolved = places_mod.resolve_place(fact.place.mention, context=locality, published=day)
+            if resolved is not None:
+                fact.place = resolved
+    summary = facts_mod.summarise(facts, locality)
+    return Record(
+        id=record_id(url, sha),
+        url=url,
+        site=site,
+        fetched_at=fetched_at,
+        content_sha256=sha,
+        title=meta.title,
+        published=format_published(published),
+        updated=format_published(meta.updated),
+        author=meta.author,
+        source=meta.source,
+        views=meta.views,
+        text=page.text,
+        lead=meta.lead,
+        locality=locality,
+        facts=facts,
+        summary=summary,
+        extractor=ExtractorInfo(version=EXTRACTOR_VERSION),
+        warnings=warnings,
+    )

@@ -1,0 +1,149 @@
+"""The site registry: which unit a portal belongs to, and how the crawler reads it.
+
+``extractor/patterns/sites.toml`` ships entries for known portals; a user adds or overrides entries
+with a TOML file of the same shape, named by ``VNNEWS_SITES`` or passed to :func:`load_sites`.
+Hosts not in the registry still get a unit when their labels spell one, the way government
+portals are named: ``dongcuu.giabinh.bacninh.gov.vn`` -> xã Đông Cứu, huyện Gia Bình, tỉnh Bắc Ninh.
+That inference is strict (every label from the right must name exactly one unit inside the
+previous one) because a wrong site unit would misplace every record of the site.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from extractor.gazetteer import Gazetteer, Unit, gazetteer, name_key
+from models.errors import InputError
+
+REGISTRY = Path(__file__).parent / "patterns" / "sites.toml"
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    host: str
+    name: str | None = None
+    province: str | None = None  # short names, as in the gazetteer ("Bắc Ninh", "Gia Bình")
+    district: str | None = None
+    commune: str | None = None
+    era: str = "pre2025"  # the era the names above belong to
+    listings: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    selectors: dict[str, str] = field(default_factory=dict)
+
+
+_FIELDS = set(SiteProfile.__dataclass_fields__) - {"host"}
+
+
+def _read(path: Path) -> dict[str, SiteProfile]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise InputError(f"cannot read site registry {path}: {e}") from e
+    out: dict[str, SiteProfile] = {}
+    for host, entry in data.get("sites", {}).items():
+        unknown = set(entry) - _FIELDS
+        if unknown:
+            raise InputError(f"{path}: site {host!r} has unknown keys {sorted(unknown)}")
+        out[_host(host)] = SiteProfile(host=_host(host), **entry)
+    return out
+
+
+def _host(host: str) -> str:
+    host = host.strip().lower()
+    if "://" in host:
+        host = host.split("://", 1)[1]
+    host = host.split("/", 1)[0].split(":", 1)[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def load_sites(extra: str | Path | None = None) -> dict[str, SiteProfile]:
+    """Shipped registry, then ``extra`` (or ``$VNNEWS_SITES``) on top: host -> profile."""
+    sites = dict(_shipped())
+    extra = extra or os.environ.get("VNNEWS_SITES")
+    if extra:
+        sites.update(_read(Path(extra)))
+    return sites
+
+
+@cache
+def _shipped() -> dict[str, SiteProfile]:
+    return _read(REGISTRY)
+
+
+def profile_for(host: str | None, sites: dict[str, SiteProfile] | None = None) -> SiteProfile | None:
+    """The registry entry for ``host`` or, failing that, for its nearest registered parent domain."""
+    if not host:
+        return None
+    sites = sites if sites is not None else _default_sites()
+    h = _host(host)
+    while h:
+        if h in sites:
+            return sites[h]
+        if "." not in h:
+            return None
+        h = h.split(".", 1)[1]
+    return None
+
+
+def unit_of_profile(p: SiteProfile, gaz: Gazetteer | None = None) -> Unit | None:
+    gaz = gaz or gazetteer()
+    unit = None
+    for level, name in (("province", p.province), ("district", p.district), ("commune", p.commune)):
+        if not name:
+            continue
+        if level == "district" and p.era == "post2025":
+            continue
+        cands = [u for u in gaz.named(name, era=p.era, level=level)
+                 if unit is None or gaz.is_within(u, unit)]
+        if len(cands) != 1:
+            return unit
+        unit = cands[0]
+    return unit
+
+
+def infer_unit(host: str, gaz: Gazetteer | None = None) -> Unit | None:
+    """``giabinh.bacninh.gov.vn`` -> huyện Gia Bình (pre2025), from the host labels alone
+    (government portals under .gov.vn, Party-committee sites under .dcs.vn)."""
+    gaz = gaz or gazetteer()
+    h = _host(host)
+    suffix = next((s for s in (".gov.vn", ".dcs.vn") if h.endswith(s)), None)
+    if suffix is None:
+        return None
+    labels = h[: -len(suffix)].split(".")
+    unit = None
+    for label in reversed(labels):
+        pool = [u for u in gaz.units.values() if u.era == "pre2025" and u.level == "province"] \
+            if unit is None else gaz.children.get(unit.key, [])
+        hits = [u for u in pool if _compact(u) == label]
+        if len(hits) != 1:
+            break
+        unit = hits[0]
+    return unit
+
+
+@cache
+def _compact_cache(name: str) -> str:
+    return name_key(name).replace(" ", "")
+
+
+def _compact(u: Unit) -> str:
+    return _compact_cache(u.short)
+
+
+@cache
+def _default_sites() -> dict[str, SiteProfile]:
+    return load_sites()
+
+
+@cache
+def unit_for_host(host: str) -> Unit | None:
+    """The unit a site belongs to: the registry entry, else what its host labels spell."""
+    p = profile_for(host)
+    if p is not None and (p.province or p.district or p.commune):
+        return unit_of_profile(p)
+    return infer_unit(host)

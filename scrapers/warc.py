@@ -1,0 +1,191 @@
+"""WARC output: every exchange as request + response, 304s as revisits, a warcinfo per file.
+
+warcio's ``capture_http`` cannot see httpx, so records are built here from the bytes the fetcher
+kept. Each record is its own gzip member and every exchange is flushed and fsynced before the
+frontier marks the URL done: after ``kill -9`` a URL marked fetched always has its bytes on disk.
+A file being written when the process died may end in a half record; :func:`repair_tail` cuts it
+back to the last complete record so every file passes ``warcio check``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from scrapers.fetch import CRAWLER_NAME, CRAWLER_VERSION, Exchange
+
+_HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
+
+
+@dataclass(slots=True, frozen=True)
+class Stored:
+    """Where a response record landed, and what a later revisit must refer to."""
+
+    path: str
+    offset: int
+    record_id: str
+    date: str
+    payload_digest: str
+
+
+def _warc_date(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class WarcWriter:
+    """Writes gzip WARC files ``<prefix>-<stamp>-<seq>.warc.gz`` in ``directory``, rotating by size.
+
+    A new file is started for every writer (= every crawl run), so a run never appends to a file a
+    killed run left behind.
+    """
+
+    def __init__(self, directory: str | Path, *, prefix: str = "vnnews", max_bytes: int = 1024**3,
+                 info: dict[str, str] | None = None, sync: bool = True) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.max_bytes = max_bytes
+        self.info = info or {}
+        self.sync = sync
+        self.stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        self.seq = 0
+        self.files: list[str] = []
+        self._fh = None
+        self._writer: WARCWriter | None = None
+
+    @property
+    def current(self) -> str | None:
+        return self.files[-1] if self._fh is not None else None
+
+    def _open(self) -> None:
+        self.seq += 1
+        name = f"{self.prefix}-{self.stamp}-{os.getpid()}-{self.seq:05d}.warc.gz"
+        path = self.dir / name
+        self._fh = open(path, "xb")  # noqa: SIM115 - lives until rotation/close
+        self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
+        info = {
+            "software": f"{CRAWLER_NAME}/{CRAWLER_VERSION} (vnnews, httpx, warcio)",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "hostname": socket.gethostname(),
+            **self.info,
+        }
+        self._writer.write_record(self._writer.create_warcinfo_record(name, info))
+        self.files.append(str(path))
+
+    def _ensure(self) -> WARCWriter:
+        if self._fh is None or self._writer is None:
+            self._open()
+        elif self._fh.tell() >= self.max_bytes:
+            self.close()
+            self._open()
+        assert self._writer is not None
+        return self._writer
+
+    def _commit(self) -> None:
+        assert self._fh is not None
+        self._fh.flush()
+        if self.sync:
+            os.fsync(self._fh.fileno())
+
+    @staticmethod
+    def _http_headers(ex: Exchange) -> StatusAndHeaders:
+        headers = [(k, v) for k, v in ex.response_headers if k.lower() not in _HOP_BY_HOP]
+        # The body is stored de-chunked: say so with a true length.
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(ex.raw_body))))
+        return StatusAndHeaders(f"{ex.status} {ex.reason}".strip(), headers, protocol=ex.http_version)
+
+    def write_exchanges(self, exchanges: list[Exchange], *, ip: str | None = None) -> list[Stored]:
+        """request + response for each exchange (redirect hops included), then flush+fsync."""
+        writer = self._ensure()
+        assert self._fh is not None
+        stored: list[Stored] = []
+        for ex in exchanges:
+            date = _warc_date(ex.date)
+            req_headers = StatusAndHeaders(f"GET {ex.request_target} {ex.http_version}", ex.request_headers,
+                                           is_http_request=True)
+            response_headers = {"WARC-Date": date}
+            if ip:
+                response_headers["WARC-IP-Address"] = ip
+            if ex.truncated:
+                response_headers["WARC-Truncated"] = "length"
+            response = writer.create_warc_record(ex.url, "response", payload=BytesIO(ex.raw_body),
+                                                 length=len(ex.raw_body), http_headers=self._http_headers(ex),
+                                                 warc_headers_dict=response_headers)
+            rid = response.rec_headers.get_header("WARC-Record-ID")
+            request = writer.create_warc_record(ex.url, "request", payload=BytesIO(b""), length=0,
+                                                http_headers=req_headers,
+                                                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": rid})
+            offset = self._fh.tell()
+            writer.write_record(response)
+            writer.write_record(request)
+            stored.append(Stored(self.files[-1], offset, rid, date,
+                                 response.rec_headers.get_header("WARC-Payload-Digest") or ""))
+        self._commit()
+        return stored
+
+    def write_revisit(self, ex: Exchange, *, refers_to: Stored | None, refers_to_uri: str,
+                      payload_digest: str) -> Stored:
+        """A 304 answer to a conditional GET: a revisit (server-not-modified) plus its request."""
+        writer = self._ensure()
+        assert self._fh is not None
+        date = _warc_date(ex.date)
+        extra = {"WARC-Date": date}
+        if refers_to is not None and refers_to.record_id:
+            extra["WARC-Refers-To"] = refers_to.record_id
+        revisit = writer.create_revisit_record(
+            ex.url, payload_digest, refers_to_uri, refers_to.date if refers_to else date,
+            http_headers=self._http_headers(ex), warc_headers_dict=extra)
+        rid = revisit.rec_headers.get_header("WARC-Record-ID")
+        request = writer.create_warc_record(
+            ex.url, "request", payload=BytesIO(b""), length=0,
+            http_headers=StatusAndHeaders(f"GET {ex.request_target} {ex.http_version}", ex.request_headers,
+                                          is_http_request=True),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": rid})
+        offset = self._fh.tell()
+        writer.write_record(revisit)
+        writer.write_record(request)
+        self._commit()
+        return Stored(self.files[-1], offset, rid, date, payload_digest)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._commit()
+            self._fh.close()
+            self._fh = None
+            self._writer = None
+
+
+def repair_tail(path: str | Path) -> int:
+    """Cut a WARC back to its last complete record; returns the bytes removed (0 if intact)."""
+    path = Path(path)
+    size = path.stat().st_size
+    good_end = 0
+    try:
+        with open(path, "rb") as fh:
+            it = ArchiveIterator(fh, no_record_parse=False)
+            for record in it:
+                record.content_stream().read()
+                it.read_to_end(record)
+                good_end = it.get_record_offset() + it.get_record_length()
+    except Exception:  # noqa: BLE001 - any parse failure means: the tail starts at good_end
+        pass
+    if good_end == 0:
+        path.unlink()  # not even the warcinfo made it: nothing worth keeping
+        return size
+    if good_end < size:
+        with open(path, "r+b") as fh:
+            fh.truncate(good_end)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return size - good_end
+    return 0

@@ -1,0 +1,418 @@
+"""The HTTP API and the web page: a thin FastAPI layer over the same library calls the CLI makes.
+
+Every error leaves through one handler as ``{"error": ..., "detail": ...}`` with the status its
+:class:`models.errors.VnnewsError` class carries; FastAPI's own validation and routing errors are
+reshaped to match, so a client parses one error format. Anything the handler does not know is a
+bug of ours and is the only way to get a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import dataclasses
+import hmac
+import inspect
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from models.errors import FetchError, InputError, QueryError, VnnewsError
+from models.record import Record
+from scrapers.guard import GuardedTransport
+from scrapers.inputs import charset_of
+from service import chart
+from service.api_io import (
+    ExtractTimeout,
+    Forbidden,
+    Unauthorized,
+    UnsupportedMediaType,
+    read_body,
+    spool_body,
+    stream_writer,
+)
+from service.suggest import suggest_places
+
+log = logging.getLogger("vnnews.api")
+WEB = Path(__file__).with_name("web")
+DEFAULT_EXTRACT_TIMEOUT = 30.0
+
+Kind = Literal["new_members", "transfers", "badges", "party_members_total", "party_orgs_total",
+               "candidates_trained"]
+By = Literal["province", "district", "commune"]
+Per = Literal["year", "month"]
+
+
+def _error(status: int, message: str, detail: Any = None) -> JSONResponse:
+    return JSONResponse({"error": message, "detail": detail}, status_code=status)
+
+
+def _jsonable(obj: Any) -> Any:
+    """Archive results may be pydantic models, dataclasses or plain dicts; the wire sees JSON."""
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj
+
+
+class _Archives:
+    """One :class:`archive.Archive` per worker thread: SQLite connections are not shared."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        archive = getattr(self._local, "archive", None)
+        if archive is None:
+            from archive import Archive
+
+            archive = Archive(self.path)
+            self._local.archive = archive
+            with self._lock:
+                self._all.append(archive)
+        return archive
+
+    def close(self) -> None:
+        with self._lock:
+            for archive in self._all:
+                close = getattr(archive, "close", None)
+                if close is not None:
+                    with contextlib.suppress(Exception):
+                        close()
+            self._all.clear()
+
+
+def _filters(**params: Any) -> Any:
+    """The archive's Filters from query parameters; a value it rejects is the caller's mistake."""
+    from archive import Filters
+
+    given = {k: v for k, v in params.items() if v not in (None, "")}
+    try:
+        return Filters(**given)
+    except (ValidationError, TypeError, ValueError) as e:
+        raise QueryError("bad filter", detail=str(e).splitlines()[0]) from e
+
+
+def _check_fetch_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise QueryError("url must be an absolute http(s) URL", detail=url)
+    return url.strip()
+
+
+def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, allow_private: bool = False,
+               max_body: int = 10 * 2**20, extract_timeout: float = DEFAULT_EXTRACT_TIMEOUT,
+               fetch_transport: Any = None) -> FastAPI:
+    """The application for one archive file.
+
+    ``allow_private`` lets ``GET /extract`` reach loopback/LAN addresses (a local mirror, tests);
+    ``fetch_transport`` replaces the guarded httpx transport — only for embedding in tests.
+    """
+    archives = _Archives(str(db_path))
+    # Extraction is CPU-bound and cannot be cancelled once started; a small dedicated pool keeps a
+    # pathological page from taking every server thread, and the timeout answers the client.
+    extract_pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2),
+                                                         thread_name_prefix="vnnews-extract")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        archives.close()
+        extract_pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="vnnews",
+        summary="Party-development figures from Vietnamese news portals: extract, search, aggregate.",
+        version="1.0",
+        lifespan=lifespan,
+    )
+    app.state.db_path = str(db_path)
+    app.state.allow_private = allow_private
+    app.state.max_body = max_body
+
+    # ---- errors: one shape for everything -------------------------------------------------------
+    @app.exception_handler(VnnewsError)
+    async def _vnnews_error(_: Request, exc: VnnewsError) -> JSONResponse:
+        if exc.http_status >= 500 and not isinstance(exc, (FetchError, ExtractTimeout)):
+            log.error("server error: %s (%s)", exc.message, exc.detail)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        return JSONResponse(exc.to_dict(), status_code=exc.http_status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}"
+                    for e in exc.errors()]
+        return _error(400, "invalid request: " + "; ".join(problems), [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail), "detail": None}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _bug(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return _error(500, "internal error", type(exc).__name__)
+
+    # ---- extraction -----------------------------------------------------------------------------
+    from extractor import extract
+
+    takes_charset = "http_charset" in inspect.signature(extract).parameters
+
+    async def run_extract(body: bytes | str, url: str | None, charset: str | None) -> Response:
+        def work() -> str:
+            if takes_charset:
+                record = extract(body, url=url, http_charset=charset)  # type: ignore[call-arg]
+            else:
+                payload: bytes | str = body
+                if charset and isinstance(body, bytes):
+                    try:
+                        payload = body.decode(charset)
+                    except (LookupError, UnicodeDecodeError):
+                        payload = body  # a wrong label: let the extractor sniff the bytes
+                record = extract(payload, url=url)
+            return record.model_dump_json()
+
+        loop = asyncio.get_running_loop()
+        try:
+            out = await asyncio.wait_for(loop.run_in_executor(extract_pool, work), extract_timeout)
+        except TimeoutError:
+            raise ExtractTimeout(f"extraction took longer than {extract_timeout:g} s") from None
+        return Response(out, media_type="application/json")
+
+    html_body = {"requestBody": {"required": True, "content": {
+        "text/html": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "object", "required": ["html"], "properties": {
+            "html": {"type": "string"}, "url": {"type": "string"}}}}}}}
+
+    @app.post("/extract", response_model=Record, tags=["extract"], openapi_extra=html_body)
+    async def extract_posted(request: Request, url: Annotated[str | None, Query()] = None) -> Response:
+        """Extract one page: an HTML body (any charset; the Content-Type charset wins) with ``?url=``,
+        or JSON ``{"html": ..., "url": ...}``. Returns the Record."""
+        body = await read_body(request, max_body)
+        ctype = request.headers.get("content-type", "")
+        media = ctype.split(";", 1)[0].strip().lower()
+        if media == "application/json":
+            try:
+                doc = json.loads(body)
+            except (ValueError, UnicodeDecodeError) as e:
+                raise InputError("body is not valid JSON", detail=str(e)) from e
+            if not isinstance(doc, dict) or not isinstance(doc.get("html"), str):
+                raise InputError('JSON body must be an object with an "html" string')
+            if doc.get("url") is not None and not isinstance(doc["url"], str):
+                raise InputError('"url" must be a string')
+            return await run_extract(doc["html"], doc.get("url") or url, None)
+        if media and not (media.startswith("text/") or media in (
+                "application/xhtml+xml", "application/octet-stream", "application/xml")):
+            raise UnsupportedMediaType(f"cannot extract from {media}", detail="send text/html or application/json")
+        return await run_extract(body, url, charset_of(ctype))
+
+    @app.get("/extract", response_model=Record, tags=["extract"])
+    async def extract_fetched(url: Annotated[str, Query(description="http(s) URL of an article")]) -> Response:
+        """Fetch the page through the polite fetcher — refusing loopback, private, link-local and
+        metadata addresses after DNS and after every redirect, unless the server allows private
+        addresses — then extract it."""
+        from scrapers.fetch import fetch_one
+
+        target = _check_fetch_url(url)
+        transport = fetch_transport or GuardedTransport(allow_private=allow_private)
+        try:
+            page = await asyncio.wait_for(
+                fetch_one(target, transport=transport, max_bytes=max_body, timeout=min(20.0, extract_timeout)),
+                extract_timeout)
+        except TimeoutError:
+            raise ExtractTimeout(f"fetching took longer than {extract_timeout:g} s") from None
+        finally:
+            if fetch_transport is None:
+                await transport.aclose()
+        return await run_extract(page.body, page.final_url or target, charset_of(page.headers.get("content-type")))
+
+    # ---- archive queries ------------------------------------------------------------------------
+    def filter_params(
+        province: Annotated[str | None, Query(description="province name or code, either era")] = None,
+        district: Annotated[str | None, Query(description="district name or code (pre-2025 map)")] = None,
+        commune: Annotated[str | None, Query(description="commune name or code, either era")] = None,
+        date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD, inclusive")] = None,
+        date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD, inclusive")] = None,
+        kind: Annotated[Kind | None, Query(description="records holding a fact of this kind")] = None,
+        min_value: Annotated[int | None, Query(alias="min", ge=0)] = None,
+        max_value: Annotated[int | None, Query(alias="max", ge=0)] = None,
+        site: Annotated[str | None, Query()] = None,
+        author: Annotated[str | None, Query()] = None,
+    ) -> dict[str, Any]:
+        return {"province": province, "district": district, "commune": commune, "date_from": date_from,
+                "date_to": date_to, "kind": kind, "min_value": min_value, "max_value": max_value,
+                "site": site, "author": author}
+
+    Filt = Annotated[dict[str, Any], Depends(filter_params)]
+
+    @app.get("/records/{record_id}", response_model=Record, tags=["archive"])
+    def get_record(record_id: str) -> Response:
+        """One stored record with its facts and their evidence."""
+        return Response(archives.get().get(record_id).model_dump_json(), media_type="application/json")
+
+    @app.get("/search", tags=["archive"])
+    def search(filt: Filt, q: Annotated[str, Query(description='words, "phrase", prefix*')] = "",
+               limit: Annotated[int, Query(ge=1, le=500)] = 20,
+               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+        """Full-text search, diacritic-insensitive ("dang vien" finds "đảng viên"), with filters.
+        Snippets mark matches with ``<mark>``."""
+        result = archives.get().search(q, _filters(**filt), limit=limit, offset=offset)
+        return {"total": result.total, "limit": limit, "offset": offset, "hits": _jsonable(result.hits)}
+
+    def run_stats(filt: dict[str, Any], kind: str, by: str, per: str) -> Any:
+        stats_filt = {k: v for k, v in filt.items() if k != "kind"}
+        return archives.get().stats(kind, by, per, _filters(**stats_filt))
+
+    @app.get("/stats", tags=["archive"])
+    def stats(filt: Filt, kind: Annotated[Kind, Query()] = "new_members", by: Annotated[By, Query()] = "province",
+              per: Annotated[Per, Query()] = "year") -> dict[str, Any]:
+        """Headline figures summed by place and period; a figure reported twice counts once."""
+        result = run_stats(filt, kind, by, per)
+        return {"kind": kind, "by": by, "per": per, "rows": _jsonable(result.rows),
+                "duplicates_dropped": result.duplicates_dropped}
+
+    @app.get("/chart.svg", tags=["archive"], response_class=Response,
+             responses={200: {"content": {"image/svg+xml": {}}}})
+    def chart_svg(filt: Filt, kind: Annotated[Kind, Query()] = "new_members",
+                  by: Annotated[By, Query()] = "district", per: Annotated[Per, Query()] = "year") -> Response:
+        """The /stats figures as a bar chart: one group per place, one bar per period."""
+        result = run_stats(filt, kind, by, per)
+        rows = [_jsonable(r) for r in result.rows]
+        title = chart.KIND_LABELS.get(kind, kind)
+        if result.duplicates_dropped:
+            title += f" (bỏ {result.duplicates_dropped} số liệu trùng)"
+        svg = chart.bar_chart(rows, group_key=by, series_key=per, title=title)
+        return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+    @app.get("/places", tags=["archive"])
+    def places(q: Annotated[str, Query(min_length=1, max_length=100)],
+               level: Annotated[By | None, Query()] = None,
+               limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+        """Administrative units whose name matches ``q`` (diacritics optional), in both eras."""
+        return {"places": suggest_places(q, level=level, limit=limit)}
+
+    @app.get("/export", tags=["archive"], response_class=StreamingResponse,
+             responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}})
+    async def export(filt: Filt, fmt: Annotated[Literal["jsonl", "csv"], Query(alias="format")] = "jsonl") -> Response:
+        """Every matching record, streamed as JSON Lines or CSV."""
+        filters = await asyncio.to_thread(_filters, **filt)
+        chunks = stream_writer(lambda out: archives.get().export(fmt, out, filters))
+        try:  # the first chunk surfaces bad filters as a proper error response
+            first = await anext(chunks)
+        except StopAsyncIteration:
+            first = b""
+
+        async def body() -> AsyncIterator[bytes]:
+            if first:
+                yield first
+            async for chunk in chunks:
+                yield chunk
+
+        media = "application/x-ndjson" if fmt == "jsonl" else "text/csv; charset=utf-8"
+        return StreamingResponse(body(), media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="vnnews-export.{fmt}"'})
+
+    # ---- ingest ---------------------------------------------------------------------------------
+    def authorize(request: Request) -> None:
+        if token is None:
+            return
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if not header:
+            raise Unauthorized("this server needs a bearer token to ingest",
+                               detail="send Authorization: Bearer <token>")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            raise Forbidden("wrong token")
+
+    ingest_body = {"requestBody": {"required": True, "content": {
+        "application/x-ndjson": {"schema": {"type": "string", "description": "one Record per line"}},
+        "application/warc": {"schema": {"type": "string", "format": "binary"}}}}}
+
+    @app.post("/ingest", tags=["archive"], openapi_extra=ingest_body)
+    async def ingest(request: Request) -> dict[str, Any]:
+        """Store records: JSON Lines of Records (as ``vnnews extract`` prints them), or a WARC /
+        WARC.gz upload whose HTML responses are extracted. Needs the bearer token when one is set."""
+        authorize(request)
+        with tempfile.NamedTemporaryFile(prefix="vnnews-upload-", suffix=".bin") as tmp:
+            size = await spool_body(request, max_body, tmp)
+            if size == 0:
+                raise InputError("empty body")
+            tmp.seek(0)
+            head = tmp.read(5)
+            media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if head.startswith(b"\x1f\x8b") or head == b"WARC/" or "warc" in media:
+                path = tmp.name + (".warc.gz" if head.startswith(b"\x1f\x8b") else ".warc")
+                os.link(tmp.name, path)
+                try:
+                    return await asyncio.to_thread(ingest_warc, path)
+                finally:
+                    os.unlink(path)
+            tmp.seek(0)
+            return await asyncio.to_thread(ingest_jsonl, tmp.read())
+
+    def ingest_jsonl(data: bytes) -> dict[str, Any]:
+        records = []
+        for n, line in enumerate(data.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(Record.model_validate_json(line))
+            except ValidationError as e:
+                first = e.errors()[0] if e.errors() else {}
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                raise InputError(f"line {n}: not a Record ({where or 'json'}: {first.get('msg', e)})") from None
+        if not records:
+            raise InputError("no records in body")
+        return {"received": len(records), **_jsonable(_ingest_summary(archives.get().ingest_many(records)))}
+
+    def ingest_warc(path: str) -> dict[str, Any]:
+        from scrapers.jobs import ingest_paths
+
+        return _jsonable(_ingest_summary(ingest_paths([path], archives.get())))
+
+    # ---- the page -------------------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(WEB / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=WEB), name="static")
+    return app
+
+
+def _ingest_summary(result: Any) -> Any:
+    """Whatever the archive reports about an ingest, as a JSON object."""
+    if isinstance(result, dict) or dataclasses.is_dataclass(result) or isinstance(result, BaseModel):
+        return result
+    if isinstance(result, int):
+        return {"stored": result}
+    return {"result": str(result)}
+
+
+__all__ = ["create_app"]

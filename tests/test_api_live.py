@@ -1,0 +1,90 @@
+"""The API on a real uvicorn over a real socket on 127.0.0.1: what only a real server shows —
+the body limit enforced on the wire, the token, and the SSRF guard refusing the server itself."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from api_data import ARTICLE_HTML, build_archive, records
+from live_server import serving
+
+from service.api import create_app
+
+MAX_BODY = 64 * 1024
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("live") / "archive.db"
+    build_archive(db)
+    with serving(create_app(db, token="t0ken", max_body=MAX_BODY)) as url:
+        yield url
+
+
+@pytest.fixture
+def http(base: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, trust_env=False, timeout=30) as c:
+        yield c
+
+
+def test_search_record_and_stats_over_the_wire(http: httpx.Client) -> None:
+    data = http.get("/search", params={"q": "dang vien", "province": "Bac Ninh"}).json()
+    assert data["total"] == 2
+    rec = http.get(f"/records/{data['hits'][0]['id']}")
+    assert rec.status_code == 200 and rec.json()["facts"]
+    rows = http.get("/stats", params={"kind": "new_members", "by": "province"}).json()["rows"]
+    assert {r["province"]: r["total"] for r in rows if r["year"] == "2023"} == {"Bắc Ninh": 134}
+    assert http.get("/").status_code == 200
+    assert http.get("/chart.svg").headers["content-type"].startswith("image/svg+xml")
+
+
+def test_post_extract_over_the_wire(http: httpx.Client) -> None:
+    resp = http.post("/extract", params={"url": "https://giabinh.bacninh.gov.vn/a.html"},
+                     content=ARTICLE_HTML.format(charset="utf-8").encode(), headers={"Content-Type": "text/html"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["title"] == "Huyện Gia Bình kết nạp 89 đảng viên mới"
+
+
+def test_oversize_body_refused(http: httpx.Client, base: str) -> None:
+    resp = http.post("/extract", content=b"a" * (MAX_BODY * 3), headers={"Content-Type": "text/html"})
+    assert resp.status_code == 413 and resp.json()["error"]
+    # Without Content-Length (chunked): refused while streaming, over a raw socket to see the answer.
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"POST /extract HTTP/1.1\r\nHost: t\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b"b" * 16384
+        for _ in range(MAX_BODY // len(chunk) + 2):
+            s.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        head = s.recv(4096)
+    assert head.startswith(b"HTTP/1.1 413"), head[:200]
+
+
+def test_token_enforced(http: httpx.Client) -> None:
+    line = records()[1].model_copy(update={"id": "abcdefabcdefabcd"}).model_dump_json().encode() + b"\n"
+    assert http.post("/ingest", content=line).status_code == 401
+    assert http.post("/ingest", content=line, headers={"Authorization": "Bearer wrong"}).status_code == 403
+    assert http.get("/records/abcdefabcdefabcd").status_code == 404
+    ok = http.post("/ingest", content=line, headers={"Authorization": "Bearer t0ken"})
+    assert ok.status_code == 200, ok.text
+    assert http.get("/records/abcdefabcdefabcd").status_code == 200
+
+
+def test_get_extract_refuses_the_server_itself(http: httpx.Client, base: str) -> None:
+    port = base.rsplit(":", 1)[1]
+    for host in ("127.0.0.1", "localhost", "[::1]", "127.1", "2130706433"):
+        resp = http.get("/extract", params={"url": f"http://{host}:{port}/records/x"})
+        assert resp.status_code == 403, resp.text
+        assert set(resp.json()) == {"error", "detail"}
+
+
+def test_the_cli_refuses_a_public_bind_without_token(tmp_path: Path) -> None:
+    from service.cli import main
+
+    db = tmp_path / "x.db"
+    build_archive(db)
+    assert main(["serve", "--db", str(db), "--host", "0.0.0.0"]) == 2
+    assert main(["serve", "--db", str(tmp_path / "missing.db")]) == 2
