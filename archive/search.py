@@ -275,6 +275,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     tree = parse_query(query or "")
     where = build_where(conn, filters)
     cols = ", ".join(_HIT_COLS)
+    n_exact = 0
     try:
         if tree is None:
             total = conn.execute(f"SELECT count(*) FROM records r{where.clause()}", where.params).fetchone()[0]

@@ -60,12 +60,12 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
     folded = ", ".join(f"h.{lv}_folded" for lv in levels)
     outer_keys = ", ".join(f"g.{lv}_folded" for lv in levels)
     sql = f"""
-        SELECT {", ".join(f"min(g.{lv})" for lv in levels)}, g.t, sum(g.value), sum(g.n), sum(g.n - 1)
+        SELECT {", ".join(f"min(g.{lv})" for lv in levels)}, g.t, sum(g.value), count(*), sum(g.n - 1)
         FROM (SELECT {inner_names}, {folded}, {time_col} AS t, h.value AS value, count(*) AS n
               FROM headlines h WHERE {" AND ".join(conds)}
               GROUP BY h.place_key, h.period_key, h.value) g
         GROUP BY {outer_keys}, g.t
-        ORDER BY g.t, {outer_keys}
+        ORDER BY {outer_keys}, g.t
     """
     rows, dropped = [], 0
     for row in conn.execute(sql, params):

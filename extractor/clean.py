@@ -38,7 +38,7 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 class Paragraph:
     text: str
     right: bool = False  # right-aligned (signature lines are)
-    bold: bool = False  # all of its text is bold/strong
+    bold: bool = False  # all of its text is bold or italic (emphasised)
     heading: bool = False
 
 
@@ -129,7 +129,7 @@ def _strings(el: Tag):
                     return
             continue
         if isinstance(node, NavigableString) and not isinstance(node, _SKIP_STRINGS):
-            yield str(node)
+            yield node
 
 
 def _after(node: Tag):
@@ -138,13 +138,26 @@ def _after(node: Tag):
     return last.next_element if last is not None else node.next_element
 
 
+def has_ancestor(node, names: tuple[str, ...], depth: int = 12) -> bool:
+    """Bounded climb: a string is "in a link"/"bold" only through its near ancestors, and an
+    unbounded climb costs O(depth) per string on pathologically nested pages."""
+    el = node.parent
+    for _ in range(depth):
+        if el is None:
+            return False
+        if el.name in names:
+            return True
+        el = el.parent
+    return False
+
+
 def link_density(el: Tag) -> tuple[int, float]:
     total = 0
     linked = 0
     for s in _strings(el):
-        n = len(s.strip())
+        n = len(s.strip())  # s is the NavigableString itself, so its ancestors are known
         total += n
-        if n and s.find_parent("a") is not None:
+        if n and has_ancestor(s, ("a",)):
             linked += n
     return total, (linked / total if total else 0.0)
 
@@ -375,7 +388,7 @@ def paragraphs(container: Tag) -> list[Paragraph]:
                     _mark_start(node, state, container)
                 n = len(s.strip())
                 state["chars"] += n
-                if node.find_parent(("b", "strong")) is not None:
+                if has_ancestor(node, ("b", "strong", "em", "i"), 6):
                     state["bold_chars"] += n
             buf.append(s)
             continue
@@ -390,13 +403,14 @@ def paragraphs(container: Tag) -> list[Paragraph]:
         if name == "img":
             continue
         if name == "table" and _is_data_table(node):
-            flush()
+            flush()  # a table of figures is one paragraph: a line per row, cells joined by " | "
+            rows = []
             for row in node.find_all("tr"):
                 cells = [text_of(c) for c in row.find_all(("td", "th"), recursive=False)]
-                cells = [c for c in cells if c]
-                if cells:
-                    buf.append(" | ".join(cells))
-                    flush()
+                if any(cells):
+                    rows.append(" | ".join(c for c in cells if c))
+            if rows:
+                out.append(Paragraph("\n".join(rows)))
             continue
         if name in BLOCK_TAGS:
             flush()

@@ -52,41 +52,46 @@ def find_facts(text: str, *, title: str | None = None, lead: str | None = None,
     eng = engine()
     folded = fold_same_length(text)
     hits = find_periods(folded, text, published)
-    facts: list[Fact] = []
+    facts = FactList()
     inherited: set[int] = set()
-    prev_last: Fact | None = None
-    prev_end = -1
     for s, e in split_sentences(text):
         if not eng.wanted(folded[s:e]):
             continue
         sent = eng.parse(text, s, e)
-        parent = prev_last if prev_end >= 0 and not text[prev_end:s].strip() else None
-        new = _sentence_facts(sent, hits, published, parent, inherited)
-        facts.extend(new)
-        if new:
-            prev_last, prev_end = new[-1], e
+        facts.extend(_sentence_facts(sent, hits, published, facts, inherited))
     _mark_previous(facts, inherited)
-    echo = _echoes(title, lead, published)
+    if title is None and lead is None:
+        return facts
+    echo: set[tuple[str, int, int | None]] = set()
+    seen = {(f.kind, f.value, f.badge_years) for f in facts}
+    for extra in (title, lead):
+        if extra:
+            for f in find_facts(normalize(extra), published=published):
+                key = (f.kind, f.value, f.badge_years)
+                echo.add(key)
+                if key not in seen:
+                    f.evidence = Evidence(start=0, end=0, sentence=f.evidence.sentence)
+                    facts.headline_only.append(f)
+                    seen.add(key)
     order = {id(f): n for n, f in enumerate(facts)}
     facts.sort(key=lambda f: (0 if (f.kind, f.value, f.badge_years) in echo else 1, order[id(f)]))
     return facts
 
 
-def _echoes(title: str | None, lead: str | None, published: date | None) -> set[tuple[str, int, int | None]]:
-    """(kind, value, tier) of the figures the title and lead state, to rank repeated figures first."""
-    out: set[tuple[str, int, int | None]] = set()
-    for extra in (title, lead):
-        if extra:
-            extra = normalize(extra)
-            for f in find_facts(extra, published=published):
-                out.add((f.kind, f.value, f.badge_years))
-    return out
+class FactList(list):
+    """The facts of an article, plus ``headline_only``: figures the title or lead states that the text
+    does not repeat. They are no facts of the record (their evidence is not in ``record.text``) but
+    :func:`summarise` may take a headline from them, title and lead first."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.headline_only: list[Fact] = []
 
 
 # --- per sentence -------------------------------------------------------------------------------------
 
 
-def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | None, parent: Fact | None,
+def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | None, history: list[Fact],
                     inherited: set[int]) -> list[Fact]:
     eng = engine()
     by_start: dict[int, list[tuple[str, int]]] = {}
@@ -110,10 +115,8 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
 
     out: list[Fact] = []
     used_tiers: set[int] = set()
-    if sent.sylls[0] in ("trong", "gom", "cu") and breakdowns and breakdowns[0] == 0 and parent is not None:
-        bd_parent: Fact | None = parent
-    else:
-        bd_parent = None
+    # A sentence opening with "Trong đó"/"Trong số đảng viên mới kết nạp" breaks down an earlier fact.
+    opens_bd = bool(breakdowns) and breakdowns[0] == 0
     for num in nums:
         if num.i in tiers:
             continue
@@ -130,16 +133,22 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
         if tier is not None:
             kind = "badges"
         place = _place_for(num, mentions, sent)
-        # A breakdown part qualifies the fact before it unless it names a place, has its own cue
-        # after "trong đó", or is a badge tier.
-        owner = out[-1] if out else bd_parent
-        if in_bd and owner is not None and place is None and tier is None and kind != "ignore" \
-                and (cue_span is None or cue_span[0] < in_bd - 1):
-            if obj is not None and obj[0] in ("person", "part"):
-                label = _part_label(sent, num.j)
-                if label:
-                    owner.parts.append(FactPart(label=label, value=num.value, qualifier=num.qualifier))
-            continue
+        if in_bd and num.qi >= 2 and sent.sylls[num.qi - 2:num.qi] == ["trong", "so"]:
+            continue  # "Trong số 9 đảng viên mới kết nạp có ...": the total restated
+        # A breakdown part qualifies the fact before it unless it names a place, has a cue of another
+        # kind after "trong đó", or is a badge tier.
+        own_cue = cue_span is not None and cue_span[0] >= in_bd - 1
+        if in_bd and place is None and tier is None and kind != "ignore":
+            owner = _owner(out, history if opens_bd else [], kind if own_cue else None, sent.start)
+            if owner is not None and (not own_cue or owner.kind == kind):
+                if obj is not None and obj[0] in ("person", "part"):
+                    label = _part_label(sent, num.j)
+                    if label:
+                        owner.parts.append(FactPart(label=label, value=num.value, qualifier=num.qualifier))
+                continue
+        if cue_span is not None and cue_span[1] <= num.qi and any(
+                label == "object:reject" and cue_span[1] <= s0 and e0 <= num.qi for label, s0, e0 in sent.matches):
+            continue  # "nâng tổng số hội viên lên 9.312 người": the count is of another body
         if kind is None or kind == "ignore":
             continue
         if obj is None:
@@ -172,6 +181,16 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
         out.append(fact)
     out.extend(_single_badges(sent, tiers, used_tiers, by_start, hits, published, inherited, mentions))
     return out
+
+
+def _owner(out: list[Fact], history: list[Fact], kind: str | None, sent_start: int) -> Fact | None:
+    """The fact a breakdown qualifies: the last actual one (of the cue's kind) in this sentence,
+    else, for a sentence opening with the breakdown, in the sentences just before."""
+    for pool in (out, [f for f in history if sent_start - f.evidence.end < 600]):
+        for f in reversed(pool):
+            if (kind is None or f.kind == kind) and f.role == "actual":
+                return f
+    return None
 
 
 def _numbers(sent: Sentence, by_end: dict, by_start: dict) -> list[_Num]:
@@ -248,12 +267,15 @@ def _is_tier(sent: Sentence, num: _Num, by_start: dict, has_badge_cue: bool, tie
 
 
 def _tier_of(sent: Sentence, num: _Num, tiers: dict[int, int]) -> int | None:
-    """The tier marker in the same comma/semicolon segment as the count, nearest first."""
-    lo, hi = _segment(sent, num.qi)
+    """The tier marker in the same segment as the count ("70 năm: 3 đồng chí"), nearest first."""
+    lo, hi = _segment(sent, num.qi, _TIER_STOPS)
     inside = [t for t in tiers if lo <= t < hi]
     if not inside:
         return None
     return min(inside, key=lambda t: abs(t - num.i))
+
+
+_TIER_STOPS = frozenset({",", ";", ".", "va"})
 
 
 def _segment(sent: Sentence, i: int, stops: frozenset[str] = frozenset({",", ";", ":", "."})) -> tuple[int, int]:
@@ -279,6 +301,12 @@ def _governing(sent: Sentence, num: _Num, obj: tuple[str, int] | None, cues: lis
             if sent.sylls[k] not in _PASSIVE_FILL:
                 break
             k += 1
+    if obj is not None and obj[0] == "person" and sent.sylls[obj[1] - 2:obj[1]] == ["du", "bi"]:
+        # "60 đảng viên dự bị đã được Ban Thường vụ xét, công nhận đảng viên chính thức"
+        _lo, hi = _segment(sent, obj[1], frozenset({";", "."}))
+        later = [c for c in cues if obj[1] <= c[0] < hi and c[2] == "transfers"]
+        if later:
+            return "transfers", (later[0][0], later[0][1])
     before = [c for c in cues if c[1] <= num.qi]
     if not before:
         return None, None
@@ -319,9 +347,15 @@ def _place_for(num: _Num, mentions: list[tuple[int, int, str]], sent: Sentence) 
     """The place named nearest before the number in its clause (";" bounds a clause)."""
     lo, _hi = _segment(sent, num.qi, frozenset({";"}))
     best = None
+    group_end = -10
     for s, e, text in mentions:
         if lo <= s and e <= num.qi:
-            best = text
+            # "xã Trung Kênh (huyện Lương Tài)", "xã Gia Bình, tỉnh Bắc Ninh": the parent unit only
+            # locates the first one.
+            joined = all(x in (",", "(", ")", "-", "thuoc") for x in sent.sylls[group_end:s]) and s - group_end <= 2
+            if not (best is not None and joined):
+                best = text
+            group_end = e
     return best
 
 
@@ -374,7 +408,12 @@ def _target_mode(sent: Sentence, num: _Num) -> bool:
     events = sorted((s, label) for label, s, _e in sent.matches
                     if label in ("role:target", "role:actual_reset") and s < num.qi)
     mode = False
+    resets = [k for k in range(num.qi) if sent.sylls[k] in (";", ")")]
+    events = sorted(events + [(k, "reset") for k in resets])
     for s, label in events:
+        if label == "reset":
+            mode = False
+            continue
         if label == "role:actual_reset":
             if sent.sylls[s] == "da" and s + 1 < len(sent.sylls) and sent.sylls[s + 1] in ("de", "giao", "dang"):
                 continue

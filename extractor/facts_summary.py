@@ -18,8 +18,9 @@ _LEVELS = {"province": 0, "district": 1, "commune": 2}
 
 
 @cache
-def _keywords() -> tuple[list[tuple[tuple[str, ...], str, str]], frozenset[str]]:
-    """Place keywords as folded syllable tuples with their level, longest first."""
+def _keywords() -> tuple[list[tuple[tuple[str, ...], str, str]], frozenset[str],
+                         dict[str, list[tuple[tuple[str, ...], str, str]]]]:
+    """Place keywords as folded syllable tuples with their level, longest first (also by first syllable)."""
     data = engine().data["places"]
     out = []
     for level in ("commune", "district", "city", "province"):
@@ -27,11 +28,16 @@ def _keywords() -> tuple[list[tuple[tuple[str, ...], str, str]], frozenset[str]]
             out.append((tuple(syllables(kw)), level, kw))
     out.sort(key=lambda x: -len(x[0]))
     cities = frozenset(fold(c) for c in data["province_cities"])
-    return out, cities
+    first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for item in out:
+        first.setdefault(item[0][0], []).append(item)
+    return out, cities, first
 
 
 def _keyword_at(sent: Sentence, k: int) -> tuple[int, str] | None:
-    kws, _ = _keywords()
+    kws = _keywords()[2].get(sent.sylls[k])
+    if not kws:
+        return None
     for sylls, level, kw in kws:
         e = k + len(sylls)
         if tuple(sent.sylls[k:e]) != sylls:
@@ -73,7 +79,7 @@ def place_mentions(sent: Sentence) -> list[tuple[int, int, str]]:
 
 def mention_level(mention: str) -> tuple[str | None, str]:
     """(level, folded name) of an unresolved mention, from its unit keyword."""
-    kws, cities = _keywords()
+    kws, cities, _first = _keywords()
     sylls = syllables(mention)
     level: str | None = None
     k = 0
@@ -145,7 +151,7 @@ def _is_single(f: Fact) -> bool:
 
 def summarise(facts: list[Fact], locality: Locality | None) -> Summary:
     """Headline figure per kind, from facts ordered by salience (see :func:`extractor.facts.find_facts`)."""
-    ok = _eligible(facts, locality)
+    ok = _eligible(list(getattr(facts, "headline_only", [])) + list(facts), locality)
     summary = Summary()
     for kind in ("new_members", "transfers"):
         first = next((f for f in ok if f.kind == kind), None)

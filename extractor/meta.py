@@ -462,6 +462,10 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         else:
             break
     if not names:
+        # "Văn phòng Huyện ủy", "Ban Biên tập": an office credited instead of a person
+        if bd.unit.match(text) and len(text) <= 60 and len(text.split()) <= 7 and not re.search(r"\d|[.;:!?]", text) \
+                and not line.rstrip().endswith("."):
+            return None, text
         return None
     if all(n in bd.agencies or fold(n).startswith(tuple(fold(a) + " " for a in bd.agencies)) for n in names):
         return None, " ".join(names)
@@ -546,7 +550,7 @@ def _emphasised(node: NavigableString) -> bool:
     for _ in range(4):
         if el is None or el.name in BLOCK_TAGS and el.name not in ("td", "p", "div"):
             return False
-        if el.name in ("b", "strong") or str(el.get("align", "")).lower() == "right" \
+        if el.name in ("b", "strong", "em", "i") or str(el.get("align", "")).lower() == "right" \
                 or "right" in str(el.get("style", "")).lower().replace(" ", "").partition("text-align:")[2][:6]:
             return True
         el = el.parent

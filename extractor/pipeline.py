@@ -66,7 +66,11 @@ def read_page(html: bytes | str, url: str | None = None, *, http_charset: str | 
     if dateline is not None and meta.published is None:
         meta.published, meta.published_how = dateline, "dateline"
     texts = [normalize(p.text) for p in paras]
-    texts = _drop_repeats(texts, meta.title, meta.lead)
+    texts = _drop_repeats(texts, meta.title)
+    if meta.lead and not (texts and fold(texts[0]).strip(" .") == fold(meta.lead).strip(" .")):
+        # The sapo opens the article: text carries it too, whether the template put it inside the
+        # body container or above it.
+        texts.insert(0, meta.lead)
     text = "\n\n".join(texts)
     if not text:
         warnings.append("text: no article body found")
@@ -76,13 +80,12 @@ def read_page(html: bytes | str, url: str | None = None, *, http_charset: str | 
     return Page(meta, text, body.method, warnings)
 
 
-def _drop_repeats(texts: list[str], title: str | None, lead: str | None) -> list[str]:
-    """The title or sapo repeated as the first body paragraph is not body text."""
+def _drop_repeats(texts: list[str], title: str | None) -> list[str]:
+    """The title repeated as the first body paragraph is not body text."""
     lines = patterns().lines
     out = list(texts)
-    for known in (title, lead):
-        if known and out and fold(out[0]).strip(" .") == fold(known).strip(" ."):
-            out.pop(0)
+    if title and out and fold(out[0]).strip(" .") == fold(title).strip(" ."):
+        out.pop(0)
     return [t for t in out if fold(t) not in lines]
 
 

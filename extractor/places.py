@@ -50,6 +50,13 @@ _COMMITTEES = {"tinh": ("province",), "thanh": ("province", "district"), "huyen"
 _ABBREV = {"tp": ("province", "district"), "tx": ("district",), "tt": ("commune",),
            "h": ("district",), "q": ("district",), "p": ("commune",), "x": ("commune",)}
 _BEFORE_NAME = frozenset({".", "uy", "tp", "tx", *(w[-1] for w, _, _ in _TYPES)})
+# The type word as written -> the unit types it names (a tie-break between same-named units)
+_TYPE_NAMES = {"tinh": ("Tỉnh",), "thanh pho": ("Thành phố", "Thành phố Trung ương"),
+               "tp": ("Thành phố", "Thành phố Trung ương"), "thanh": ("Thành phố", "Thành phố Trung ương"),
+               "huyen": ("Huyện",), "h": ("Huyện",), "quan": ("Quận",), "q": ("Quận",),
+               "thi xa": ("Thị xã",), "tx": ("Thị xã",), "thi": ("Thị xã",), "xa": ("Xã",), "x": ("Xã",),
+               "phuong": ("Phường",), "p": ("Phường",), "thi tran": ("Thị trấn",), "tt": ("Thị trấn",),
+               "dac khu": ("Đặc khu",)}
 _WORD = re.compile(r"\w+|[^\w\s\-'`\u2013\u2014\u00b4]")
 _GLUE_WORDS = frozenset({",", "va", ";"})
 _LIST_GLUE = ({","}, {"va"}, {",", "va"}, {";"})
@@ -65,6 +72,7 @@ class Mention:
     levels: tuple[str, ...] | None  # None: a bare name
     exact: bool  # written with the same marks as the unit's name (diacritic texts)
     tok: int  # index of the first name token (for order)
+    prefix: str = ""  # the type word as written, folded: "thi tran", "huyen uy", "tp."
 
 
 class _Finder:
@@ -132,7 +140,7 @@ class _Finder:
             exact = normalize(name)
             exact_ok = any(u.short == exact or exact in u.aliases for u in self.gaz.by_name[key])
             last = Mention(start, toks[e - 1][1], norm[start:toks[e - 1][1]], exact, key, levels,
-                           exact_ok or not marked, s)
+                           exact_ok or not marked, s, " ".join(words[pstart:s]))
             out.append(last)
             last_end_tok = e
         return out
@@ -242,6 +250,10 @@ def _candidates(gaz: Gazetteer, m: Mention, era: str, ctx: _Context) -> list[Uni
     if len(units) > 1 and m.exact:  # a diacritic text names "Đắk Hà", not "Đăk Hà"
         exact = [u for u in units if u.short == m.name or m.name in u.aliases]
         units = exact or units
+    if len(units) > 1 and m.prefix:  # "thị trấn Gia Bình" is not "phường Gia Bình"
+        typ = _TYPE_NAMES.get(m.prefix.split()[0] if m.prefix.endswith("uy") else m.prefix.rstrip(" ."))
+        typed = [u for u in units if u.type in typ] if typ else []
+        units = typed or units
     return units
 
 

@@ -176,7 +176,10 @@ class Crawler:
 
     async def run(self) -> dict[str, Any]:
         """Crawl until the frontier is empty or --max-pages; returns the run summary."""
-        from archive import Archive  # floor 2; imported here so `vnnews frontier` stays light
+        try:  # floor 2; imported here so `vnnews frontier` stays light
+            from archive import Archive
+        except ImportError:
+            from archive.store import Archive
 
         started = time.monotonic()
         self.frontier = Frontier(self.o.db)
@@ -347,9 +350,10 @@ class Crawler:
         reason = None
         ctype = result.content_type
         is_html = ctype in HTML_TYPES or (not ctype and b"<html" in result.body[:2048].lower())
-        if is_html and self.o.scope != "list":
-            links, _ = discover.links_from_html(result.body, result.final_url, since=self.o.since,
-                                                is_listing=e.kind != "page")
+        if is_html and e.kind != "page" and self.o.scope != "list":
+            # Articles are leaves: their sidebars and menus lead to more of the same portal, which
+            # the listings, sitemaps and feeds already cover (and old sidebars to many dead links).
+            links, _ = discover.links_from_html(result.body, result.final_url, since=self.o.since)
             self._enqueue(self._links_to_entries(links, url, e.depth))
         elif not is_html:
             links = discover.parse_xml_links(result.body, result.final_url, since=self.o.since)

@@ -187,6 +187,13 @@ def links_from_html(body: bytes | str, base_url: str, *, since: date | None = No
                 out[url] = Link(url, "page", listed=listed)
         elif looks_like_pagination(url, text, el.get("rel") or ""):
             pagination.append(url)
+        elif is_listing and (listed := _item_date(el)) is not None:
+            # A dated item of a listing is an article whatever its URL looks like (?id=.., .bbg).
+            if since and listed < since:
+                reached = True
+                out[url] = Link(url, "skip", listed=listed, reason="since")
+            else:
+                out[url] = Link(url, "page", listed=listed)
         elif url.lower().endswith((".xml", ".rss")) or "sitemap" in url.lower() or "/rss" in url.lower():
             out[url] = Link(url, "feed" if "sitemap" not in url.lower() else "sitemap")
         else:

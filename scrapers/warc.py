@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -60,6 +61,7 @@ class WarcWriter:
         self.files: list[str] = []
         self._fh = None
         self._writer: WARCWriter | None = None
+        self._lock = threading.Lock()  # records of one exchange stay together, whoever writes
 
     @property
     def current(self) -> str | None:
@@ -85,7 +87,7 @@ class WarcWriter:
         if self._fh is None or self._writer is None:
             self._open()
         elif self._fh.tell() >= self.max_bytes:
-            self.close()
+            self._close()
             self._open()
         assert self._writer is not None
         return self._writer
@@ -106,6 +108,10 @@ class WarcWriter:
 
     def write_exchanges(self, exchanges: list[Exchange], *, ip: str | None = None) -> list[Stored]:
         """request + response for each exchange (redirect hops included), then flush+fsync."""
+        with self._lock:
+            return self._write_exchanges(exchanges, ip)
+
+    def _write_exchanges(self, exchanges: list[Exchange], ip: str | None) -> list[Stored]:
         writer = self._ensure()
         assert self._fh is not None
         stored: list[Stored] = []
@@ -136,6 +142,11 @@ class WarcWriter:
     def write_revisit(self, ex: Exchange, *, refers_to: Stored | None, refers_to_uri: str,
                       payload_digest: str) -> Stored:
         """A 304 answer to a conditional GET: a revisit (server-not-modified) plus its request."""
+        with self._lock:
+            return self._write_revisit(ex, refers_to, refers_to_uri, payload_digest)
+
+    def _write_revisit(self, ex: Exchange, refers_to: Stored | None, refers_to_uri: str,
+                       payload_digest: str) -> Stored:
         writer = self._ensure()
         assert self._fh is not None
         date = _warc_date(ex.date)
@@ -158,6 +169,10 @@ class WarcWriter:
         return Stored(self.files[-1], offset, rid, date, payload_digest)
 
     def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._fh is not None:
             self._commit()
             self._fh.close()

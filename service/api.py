@@ -12,6 +12,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import dataclasses
+import hashlib
 import hmac
 import inspect
 import json
@@ -32,7 +33,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from models.errors import FetchError, InputError, QueryError, VnnewsError
+from models.errors import DecodeError, FetchError, InputError, QueryError, UnsafeAddressError, VnnewsError
 from models.record import Record
 from scrapers.guard import GuardedTransport
 from scrapers.inputs import charset_of
@@ -64,6 +65,8 @@ def _error(status: int, message: str, detail: Any = None) -> JSONResponse:
 
 def _jsonable(obj: Any) -> Any:
     """Archive results may be pydantic models, dataclasses or plain dicts; the wire sees JSON."""
+    if hasattr(obj, "to_dict") and not isinstance(obj, type):
+        return _jsonable(obj.to_dict())
     if isinstance(obj, BaseModel):
         return obj.model_dump(mode="json")
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -118,6 +121,26 @@ def _filters(**params: Any) -> Any:
         raise QueryError("bad filter", detail=str(e).splitlines()[0]) from e
 
 
+def filter_params(
+    province: Annotated[str | None, Query(description="province name or code, either era")] = None,
+    district: Annotated[str | None, Query(description="district name or code (pre-2025 map)")] = None,
+    commune: Annotated[str | None, Query(description="commune name or code, either era")] = None,
+    date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD, inclusive")] = None,
+    date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD, inclusive")] = None,
+    kind: Annotated[Kind | None, Query(description="records holding a fact of this kind")] = None,
+    min_value: Annotated[int | None, Query(alias="min", ge=0)] = None,
+    max_value: Annotated[int | None, Query(alias="max", ge=0)] = None,
+    site: Annotated[str | None, Query()] = None,
+    author: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    return {"province": province, "district": district, "commune": commune, "date_from": date_from,
+            "date_to": date_to, "kind": kind, "min_value": min_value, "max_value": max_value,
+            "site": site, "author": author}
+
+
+Filt = Annotated[dict[str, Any], Depends(filter_params)]
+
+
 def _check_fetch_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -134,6 +157,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     ``fetch_transport`` replaces the guarded httpx transport — only for embedding in tests.
     """
     archives = _Archives(str(db_path))
+    uploads = Path(db_path).resolve().parent / "uploads"
     # Extraction is CPU-bound and cannot be cancelled once started; a small dedicated pool keeps a
     # pathological page from taking every server thread, and the timeout answers the client.
     extract_pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2),
@@ -248,29 +272,19 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
                 extract_timeout)
         except TimeoutError:
             raise ExtractTimeout(f"fetching took longer than {extract_timeout:g} s") from None
+        except FetchError as e:
+            # The fetcher may report a guarded hop as "robots.txt unreachable" or a failed fetch:
+            # the guard's own refusal is the reason the user needs (403, not 502).
+            refused = getattr(transport, "refused", None)
+            if refused and not isinstance(e, UnsafeAddressError):
+                raise refused[0] from e
+            raise
         finally:
             if fetch_transport is None:
                 await transport.aclose()
         return await run_extract(page.body, page.final_url or target, charset_of(page.headers.get("content-type")))
 
     # ---- archive queries ------------------------------------------------------------------------
-    def filter_params(
-        province: Annotated[str | None, Query(description="province name or code, either era")] = None,
-        district: Annotated[str | None, Query(description="district name or code (pre-2025 map)")] = None,
-        commune: Annotated[str | None, Query(description="commune name or code, either era")] = None,
-        date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD, inclusive")] = None,
-        date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD, inclusive")] = None,
-        kind: Annotated[Kind | None, Query(description="records holding a fact of this kind")] = None,
-        min_value: Annotated[int | None, Query(alias="min", ge=0)] = None,
-        max_value: Annotated[int | None, Query(alias="max", ge=0)] = None,
-        site: Annotated[str | None, Query()] = None,
-        author: Annotated[str | None, Query()] = None,
-    ) -> dict[str, Any]:
-        return {"province": province, "district": district, "commune": commune, "date_from": date_from,
-                "date_to": date_to, "kind": kind, "min_value": min_value, "max_value": max_value,
-                "site": site, "author": author}
-
-    Filt = Annotated[dict[str, Any], Depends(filter_params)]
 
     @app.get("/records/{record_id}", response_model=Record, tags=["archive"])
     def get_record(record_id: str) -> Response:
@@ -284,7 +298,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         """Full-text search, diacritic-insensitive ("dang vien" finds "đảng viên"), with filters.
         Snippets mark matches with ``<mark>``."""
         result = archives.get().search(q, _filters(**filt), limit=limit, offset=offset)
-        return {"total": result.total, "limit": limit, "offset": offset, "hits": _jsonable(result.hits)}
+        return {"total": result.total, "limit": limit, "offset": offset, "hits": [_jsonable(h) for h in result.hits]}
 
     def run_stats(filt: dict[str, Any], kind: str, by: str, per: str) -> Any:
         stats_filt = {k: v for k, v in filt.items() if k != "kind"}
@@ -322,9 +336,16 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
              responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}})
     async def export(filt: Filt, fmt: Annotated[Literal["jsonl", "csv"], Query(alias="format")] = "jsonl") -> Response:
         """Every matching record, streamed as JSON Lines or CSV."""
-        filters = await asyncio.to_thread(_filters, **filt)
+        def checked() -> Any:
+            # Filters are checked when the export's query is built, which for CSV is after the header
+            # went out; a one-row search checks them first, while an error can still be a 400.
+            filters = _filters(**filt)
+            archives.get().search("", filters, limit=1)
+            return filters
+
+        filters = await asyncio.to_thread(checked)
         chunks = stream_writer(lambda out: archives.get().export(fmt, out, filters))
-        try:  # the first chunk surfaces bad filters as a proper error response
+        try:
             first = await anext(chunks)
         except StopAsyncIteration:
             first = b""
@@ -357,25 +378,29 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
 
     @app.post("/ingest", tags=["archive"], openapi_extra=ingest_body)
     async def ingest(request: Request) -> dict[str, Any]:
-        """Store records: JSON Lines of Records (as ``vnnews extract`` prints them), or a WARC /
-        WARC.gz upload whose HTML responses are extracted. Needs the bearer token when one is set."""
+        """Store records: JSON Lines of Records (as ``vnnews extract`` prints them; all or nothing),
+        or a WARC / WARC.gz upload whose HTML responses are extracted. An uploaded WARC is kept under
+        ``uploads/`` beside the archive so ``vnnews reextract`` can rebuild its records later.
+        Needs the bearer token when the server has one."""
         authorize(request)
-        with tempfile.NamedTemporaryFile(prefix="vnnews-upload-", suffix=".bin") as tmp:
+        uploads.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=uploads, prefix=".upload-", suffix=".part") as tmp:
             size = await spool_body(request, max_body, tmp)
             if size == 0:
                 raise InputError("empty body")
             tmp.seek(0)
             head = tmp.read(5)
             media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-            if head.startswith(b"\x1f\x8b") or head == b"WARC/" or "warc" in media:
-                path = tmp.name + (".warc.gz" if head.startswith(b"\x1f\x8b") else ".warc")
-                os.link(tmp.name, path)
-                try:
-                    return await asyncio.to_thread(ingest_warc, path)
-                finally:
-                    os.unlink(path)
+            if not (head.startswith(b"\x1f\x8b") or head == b"WARC/" or "warc" in media):
+                tmp.seek(0)
+                return await asyncio.to_thread(ingest_jsonl, tmp.read())
             tmp.seek(0)
-            return await asyncio.to_thread(ingest_jsonl, tmp.read())
+            digest = await asyncio.to_thread(_sha256_file, tmp)
+            gzipped = head.startswith(b"\x1f\x8b")
+            path = uploads / (digest[:24] + (".warc.gz" if gzipped else ".warc"))
+            if not path.exists():
+                os.link(tmp.name, path)
+        return await asyncio.to_thread(ingest_warc, str(path))
 
     def ingest_jsonl(data: bytes) -> dict[str, Any]:
         records = []
@@ -390,12 +415,19 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
                 raise InputError(f"line {n}: not a Record ({where or 'json'}: {first.get('msg', e)})") from None
         if not records:
             raise InputError("no records in body")
-        return {"received": len(records), **_jsonable(_ingest_summary(archives.get().ingest_many(records)))}
+        counts = archives.get().ingest_many(records)
+        return {"received": len(records), "counts": counts, "failures": []}
 
     def ingest_warc(path: str) -> dict[str, Any]:
         from scrapers.jobs import ingest_paths
 
-        return _jsonable(_ingest_summary(ingest_paths([path], archives.get())))
+        report = ingest_paths(archives.get(), [path])
+        stored = sum(v for k, v in report.counts.items() if k != "failed")
+        if stored == 0:
+            raise DecodeError("no HTML page could be read from the upload",
+                              detail="; ".join(report.failures) or "the WARC holds no HTML response records")
+        return {"received": stored + report.counts.get("failed", 0), "counts": report.counts,
+                "failures": report.failures, "warc": path}
 
     # ---- the page -------------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
@@ -406,13 +438,11 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     return app
 
 
-def _ingest_summary(result: Any) -> Any:
-    """Whatever the archive reports about an ingest, as a JSON object."""
-    if isinstance(result, dict) or dataclasses.is_dataclass(result) or isinstance(result, BaseModel):
-        return result
-    if isinstance(result, int):
-        return {"stored": result}
-    return {"result": str(result)}
+def _sha256_file(fh: Any) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: fh.read(1 << 20), b""):
+        digest.update(block)
+    return digest.hexdigest()
 
 
 __all__ = ["create_app"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -84,14 +85,15 @@ async def spool_body(request: Request, limit: int, out: IO[bytes]) -> int:
     return size
 
 
-class _QueueWriter:
-    """A write-only text/binary file that hands each write to a bounded queue."""
+class _QueueWriter(io.RawIOBase):
+    """A write-only binary file that hands each write to a bounded queue (wrappable in TextIOWrapper)."""
 
     def __init__(self, q: queue.Queue[bytes | BaseException | None], cancelled: threading.Event) -> None:
+        super().__init__()
         self._q = q
         self._cancelled = cancelled
 
-    def write(self, data: str | bytes) -> int:
+    def write(self, data: str | bytes) -> int:  # type: ignore[override]
         if self._cancelled.is_set():
             raise BrokenPipeError("client went away")
         chunk = data.encode("utf-8") if isinstance(data, str) else bytes(data)
@@ -104,9 +106,6 @@ class _QueueWriter:
                     if self._cancelled.is_set():
                         raise BrokenPipeError("client went away") from None
         return len(data)
-
-    def flush(self) -> None:
-        pass
 
     def writable(self) -> bool:
         return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 
 import typer
 from rich.console import Console
@@ -12,13 +12,13 @@ from rich.table import Table
 from service.cli import app
 
 
-class EraChoice(str, Enum):
+class EraChoice(StrEnum):
     pre2025 = "pre2025"
     post2025 = "post2025"
     both = "both"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 

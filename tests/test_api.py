@@ -244,7 +244,7 @@ async def test_search_folds_diacritics_and_marks_snippets(client: httpx.AsyncCli
     ids = {h["id"] for h in data["hits"]}
     assert data["total"] == 3 and len(ids) == 3
     assert REC["Lễ hội đầu xuân ở Đông Cứu"].id not in ids
-    assert all("<mark>" in h["snippet"] for h in data["hits"])
+    assert all("<mark>" in h["snippet_html"] and "[[" in h["snippet"] for h in data["hits"])
     both = (await client.get("/search", params={"q": "Dong Cuu"})).json()
     assert both["total"] == 2
 

@@ -148,3 +148,19 @@ def test_cp1258_encoder_round_trips_vietnamese():
     s = "Huyện ủy Gia Bình kết nạp được 89 đảng viên mới “Ỹ ữ ặ” – …"
     data = build.to_cp1258(s)
     assert unicodedata.normalize("NFC", data.decode("cp1258")) == s
+
+
+def test_every_date_style_and_byline_position_is_exercised():
+    articles = [build.load(p) for p in sorted((CORPUS / "src" / "articles").glob("*.toml"))]
+    assert {a.date_style for a in articles} == set(build.DATE_STYLES)
+    assert {a.byline_position for a in articles} == build.POSITIONS
+
+
+def test_sidebar_dates_are_never_the_publish_day():
+    for slug, g in GOLDS.items():
+        page, _ = RENDERED[slug]
+        soup = BeautifulSoup(page.decode(g["encoding"].replace("windows-1258", "cp1258")), "lxml")
+        day = "{2}/{1}/{0}".format(*g["published"][:10].split("-"))
+        for li in soup.find_all("li"):
+            if li.find("a") and len(li.get_text(" ").split()) > 4:
+                assert day not in li.get_text(" "), (slug, li.get_text(" "))

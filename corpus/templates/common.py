@@ -137,13 +137,21 @@ def headlines(a: Article, rng: random.Random, n: int, party_share: float = 0.5) 
     out = list(a.sidebar)
     year = a.moment.year
     pools = DATA["headlines"]
-    while len(out) < n:
+    # Neighbours of the same province make the trap realistic; the article's own places are left out.
+    neighbours = DATA["places_by_province"].get(a.gold.get("locality", {}).get("province", ""), [])
+    own = a.title + " " + " ".join(b.text for b in a.blocks)
+    for _ in range(50 * n):
+        if len(out) >= n:
+            break
         pool = pools["party"] if rng.random() < party_share else pools["other"]
         pattern = rng.choice(pool)
-        place = rng.choice(DATA["places"])
+        place = rng.choice(neighbours) if neighbours and rng.random() < 0.7 else rng.choice(DATA["places"])
+        commune = rng.choice(DATA["communes"])
+        if place.split(" ", 1)[-1] in own or commune in own:
+            continue
         h = pattern.format(
             Place=place[0].upper() + place[1:], place=place, n=rng.randint(12, 260), k=rng.randint(5, 19),
-            y=year, commune=rng.choice(DATA["communes"]),
+            y=year, commune=commune,
         )
         if h not in out:
             out.append(h)

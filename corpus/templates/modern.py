@@ -51,6 +51,8 @@ def district_portal(a: Article, rng: random.Random) -> Page:
     top_by = f'<div class="post-author">{esc(a.byline)}</div>' if a.byline_position == "top" and a.byline else ""
     lead = f'<div class="post-sapo"><strong>{esc(a.lead)}</strong></div>' if a.lead else ""
     body = blocks_html(a, p='<p style="text-align: justify;">{t}</p>')
+    if rng.random() < 0.5:  # CKEditor leaves empty &nbsp; paragraphs where editors pressed Enter twice
+        body = body.replace("</p>\n", "</p>\n<p>&nbsp;</p>\n", 1)
     page = f"""<!DOCTYPE html>
 <html lang="vi">
 <head>
@@ -104,8 +106,6 @@ def district_portal(a: Article, rng: random.Random) -> Page:
 """
     bp = latest + related + ["Tin mới nhất", "Tin liên quan", "Liên kết website", "Thống kê truy cập",
                              "Dịch vụ công trực tuyến", "In bài viết", "Chia sẻ Facebook", *foot_bp]
-    if a.views is not None:
-        bp.append("Số lượt xem")
     return Page(page, bp)
 
 

@@ -79,13 +79,13 @@ function suggestPlaces(input) {
 
 // ---- search ----------------------------------------------------------------------------------
 function snippetNode(snippet) {
-  // Snippets mark matches with <mark>…</mark>; everything else is text.
+  // The archive marks matches in the plain-text snippet with [[ and ]]; everything is a text node.
   const frag = document.createDocumentFragment();
-  const parts = String(snippet || "").split(/(<mark>|<\/mark>)/);
+  const parts = String(snippet || "").split(/(\[\[|\]\])/);
   let inMark = false;
   for (const part of parts) {
-    if (part === "<mark>") { inMark = true; continue; }
-    if (part === "</mark>") { inMark = false; continue; }
+    if (part === "[[") { inMark = true; continue; }
+    if (part === "]]") { inMark = false; continue; }
     if (part) frag.append(inMark ? el("mark", {}, part) : document.createTextNode(part));
   }
   return frag;
