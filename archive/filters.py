@@ -10,6 +10,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from typing import get_args
 
 from archive._gazetteer import PlaceCond, equivalents
@@ -28,6 +29,7 @@ _PREFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def fold_place(name: str) -> str:
     """The key place names are compared by: folded, single-spaced, without "huyện"/"xã"/... prefixes."""
     key = " ".join(fold(normalize(name)).replace("-", " ").replace("'", "").split())

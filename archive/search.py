@@ -27,6 +27,7 @@ _TOKEN = re.compile(r'\s*(?:(")|(\()|(\))|([^\s()"]+))')
 _WORD = re.compile(r"[^\W_]+")
 _OPS = ("AND", "OR", "NOT")
 SNIPPET_CHARS = 240
+SNIPPET_SCAN = 50_000  # snippets come from the first 50k characters of a text
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,10 @@ class Hit:
 class SearchResult:
     total: int
     hits: list[Hit] = field(default_factory=list)
+    total_exact: bool = True  # False: more than RANK_WINDOW matches, ``total`` is an estimate
 
     def to_dict(self) -> dict:
-        return {"total": self.total, "hits": [h.to_dict() for h in self.hits]}
+        return {"total": self.total, "total_exact": self.total_exact, "hits": [h.to_dict() for h in self.hits]}
 
 
 # -- query parsing -------------------------------------------------------------------------------
@@ -198,45 +200,48 @@ def _term_regex(words: tuple[str, ...], prefix: bool) -> str:
     return r"(?<![^\W_])" + body + (r"[^\W_]*" if prefix else r"(?![^\W_])")
 
 
-def _exact_checker(terms: list[Term]):
-    """A SQL function: how many accented terms appear with exactly their diacritics (case-insensitive)."""
-    accented = [t for t in terms if any(fold(w) != w for w in t.words)]
-    patterns = [re.compile(_term_regex(t.words, t.prefix), re.IGNORECASE) for t in accented]
-
-    def exact(title: str | None, text: str | None) -> int:
-        hay = f"{title or ''}\n{text or ''}"
-        return sum(1 for p in patterns if p.search(hay))
-
-    return exact, len(patterns)
-
-
 @cache
 def _fold_char(c: str) -> str:
     f = fold(c)
     return f if len(f) == 1 else c
 
 
+# Latin letters with marks (Vietnamese included) and đ -> their fold(): one character each.
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+               if _fold_char(chr(cp)) != chr(cp)}
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
 def fold_same_length(text: str) -> str:
     """fold() that keeps every offset: one folded character per character of ``text``."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded
+    if not _COMBINING.search(text):
+        folded = text.translate(_FOLD_TABLE).lower()
+        if len(folded) == len(text):
+            return folded
     return "".join(_fold_char(c) for c in text)
 
 
 def make_snippet(text: str, terms: list[Term], *, lead: str | None = None) -> tuple[str, str]:
     """(plain with [[...]], HTML with <mark>) around the densest cluster of matches in the text."""
-    source = text or lead or ""
+    source = (text or lead or "")[:SNIPPET_SCAN]
     if not source:
         return "", ""
     folded = fold_same_length(source)
     spans: list[tuple[int, int]] = []
     if terms:
         rx = re.compile("|".join(_term_regex(t.folded, t.prefix) for t in terms))
-        spans = [m.span() for m in rx.finditer(folded) if m.end() > m.start()]
+        for m in rx.finditer(folded):
+            if spans and not folded[spans[-1][1]:m.start()].strip():  # "Đông" "Cứu" -> one mark
+                spans[-1] = (spans[-1][0], m.end())
+            elif m.end() > m.start():
+                spans.append(m.span())
     if spans:
-        best = max(range(len(spans)), key=lambda i: sum(
-            1 for s, _ in spans if spans[i][0] - SNIPPET_CHARS // 3 <= s <= spans[i][0] + SNIPPET_CHARS * 2 // 3))
+        best, best_n, j = 0, 0, 0
+        for i, (s0, _) in enumerate(spans):  # the window (from a match on) holding the most matches
+            while j < len(spans) and spans[j][0] <= s0 + SNIPPET_CHARS * 2 // 3:
+                j += 1
+            if j - i > best_n:
+                best, best_n = i, j - i
         start = max(0, spans[best][0] - SNIPPET_CHARS // 3)
     else:
         start = 0
@@ -261,63 +266,115 @@ def make_snippet(text: str, terms: list[Term], *, lead: str | None = None) -> tu
 
 
 # -- the search ------------------------------------------------------------------------------------
-_HIT_COLS = ("r.id", "r.title", "r.url", "r.published", "r.site", "r.province", "r.district", "r.commune",
+RANK_WINDOW = 3_000  # a query matching more is ranked among its newest RANK_WINDOW matches
+RERANK = 500  # exact-accent matches are lifted to the top within the best RERANK by bm25
+_HIT_COLS = ("r.rid", "r.id", "r.title", "r.url", "r.published", "r.site", "r.province", "r.district", "r.commune",
              "r.level", "r.place_code", "r.era", "r.province_code", "r.district_code", "r.place_mention",
              "r.new_members", "r.transfers", "r.badges", "r.badges_by_years", "r.text", "r.lead")
 
 
 def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None, *,
            limit: int = 20, offset: int = 0) -> SearchResult:
-    """Ranked hits for ``query`` within ``filters``; an empty query lists the newest records."""
+    """Ranked hits for ``query`` within ``filters``; an empty query lists the newest records.
+
+    Ranking is bm25 over the folded index (title weighted 5x). Typed diacritics lift the records
+    holding those exact words above the rest. FTS5 scores every match to sort, so a query matching
+    more than RANK_WINDOW records is ranked among its newest RANK_WINDOW matches (total stays exact).
+    """
     if limit < 0 or offset < 0:
         raise QueryError("limit and offset must not be negative")
     limit = min(limit, MAX_LIMIT)
     tree = parse_query(query or "")
     where = build_where(conn, filters)
-    cols = ", ".join(_HIT_COLS)
-    n_exact = 0
+    total_exact = True
     try:
         if tree is None:
             total = conn.execute(f"SELECT count(*) FROM records r{where.clause()}", where.params).fetchone()[0]
-            rows = conn.execute(
-                f"SELECT {cols}, 0.0, 0 FROM records r{where.clause()} "
-                "ORDER BY r.published_date DESC, r.rid DESC LIMIT ? OFFSET ?",
-                [*where.params, limit, offset]).fetchall()
+            ranked = [(rid, 0.0, 0) for (rid,) in conn.execute(
+                f"SELECT r.rid FROM records r{where.clause()} ORDER BY r.published_date DESC, r.rid DESC "
+                "LIMIT ? OFFSET ?", [*where.params, limit, offset])]
         else:
-            match = to_fts(tree)
-            exact, n_exact = _exact_checker(positive_terms(tree))
-            conn.create_function("vn_exact", 2, exact, deterministic=True)
-            exact_sql = "vn_exact(r.title, r.text)" if n_exact else "0"
-            and_where = where.clause("AND")
-            if where.sql:
-                total = conn.execute(
-                    "SELECT count(*) FROM records_fts JOIN records r ON r.rid = records_fts.rowid "
-                    f"WHERE records_fts MATCH ?{and_where}", [match, *where.params]).fetchone()[0]
-            else:
-                total = conn.execute("SELECT count(*) FROM records_fts WHERE records_fts MATCH ?",
-                                     (match,)).fetchone()[0]
-            rows = conn.execute(
-                f"SELECT {cols}, -bm25(records_fts, 5.0, 1.0) AS score, {exact_sql} AS ex "
-                "FROM records_fts JOIN records r ON r.rid = records_fts.rowid "
-                f"WHERE records_fts MATCH ?{and_where} ORDER BY ex DESC, score DESC LIMIT ? OFFSET ?",
-                [match, *where.params, limit, offset]).fetchall()
+            total, total_exact, ranked = _rank(conn, tree, where, limit, offset)
     except sqlite3.OperationalError as e:
         if "fts5" in str(e) or "MATCH" in str(e) or "syntax" in str(e):
             raise QueryError(f"cannot search for {query!r}: {e}") from None
         raise
-    terms = positive_terms(tree)
+    return SearchResult(total=total, hits=_hits(conn, ranked, positive_terms(tree)), total_exact=total_exact)
+
+
+def _rank(conn: sqlite3.Connection, tree: Node | Term, where, limit: int, offset: int
+          ) -> tuple[int, bool, list[tuple[int, float, int]]]:
+    """(total, total_exact, [(rid, bm25, exact-term count)] for the page)."""
+    match = to_fts(tree)
+    join = " JOIN records r ON r.rid = records_fts.rowid" if where.sql else ""
+    base = f"FROM records_fts{join} WHERE records_fts MATCH ?{where.clause('AND')}"
+    params = [match, *where.params]
+    window = max(RANK_WINDOW, offset + limit)
+    # The newest ``window`` matches, newest first: FTS5 walks its doclists backwards and stops.
+    newest = [r[0] for r in conn.execute(
+        f"SELECT records_fts.rowid {base} ORDER BY records_fts.rowid DESC LIMIT ?", [*params, window + 1])]
+    if len(newest) <= window:
+        total, exact_total, extra, wparams = len(newest), True, "", params
+    else:
+        total, exact_total = _estimate_total(conn, newest[window - 1], window), False
+        extra, wparams = " AND records_fts.rowid >= ?", [*params, newest[window - 1]]
+    if not newest:
+        return 0, True, []
+    accented = [t for t in positive_terms(tree) if any(fold(w) != w for w in t.words)]
+    need = offset + limit
+    rows = conn.execute(f"SELECT records_fts.rowid, bm25(records_fts, 5.0, 1.0) AS b {base}{extra} "
+                        "ORDER BY b LIMIT ?", [*wparams, max(need, RERANK) if accented else need]).fetchall()
+    exact = _exact_counts(conn, [r[0] for r in rows], accented) if accented and rows else {}
+    ranked = [(rid, b, exact.get(rid, 0)) for rid, b in rows]
+    ranked.sort(key=lambda x: (-x[2], x[1]))
+    return total, exact_total, ranked[offset:need]
+
+
+def _estimate_total(conn: sqlite3.Connection, edge_rid: int, window: int) -> int:
+    """Matches beyond the window, extrapolated from the window's density over the rowid range
+    (counting a million phrase matches would cost a second; ranking only needs the window)."""
+    lo, hi = conn.execute("SELECT min(rid), max(rid) FROM records").fetchone()
+    span = max(1, hi - edge_rid + 1)
+    return window + round(window * (edge_rid - lo) / span)
+
+
+def _exact_counts(conn: sqlite3.Connection, rids: list[int], terms: list[Term]) -> dict[int, int]:
+    """How many of the accented terms each candidate holds with exactly those diacritics.
+
+    SQLite's instr() is byte-exact, so each term is tried as typed, lower-case, Title Case and
+    UPPER CASE: the spellings Vietnamese text uses."""
+    parts, params = [], []
+    for t in terms:
+        phrase = " ".join(t.words)
+        variants = list(dict.fromkeys([phrase, phrase.title(), phrase.upper(), phrase.capitalize()]))
+        checks = []
+        for v in variants:
+            checks.append("instr(r.title, ?) > 0 OR instr(r.text, ?) > 0")
+            params.extend([v, v])
+        parts.append("(" + " OR ".join(checks) + ")")
+    sql = f"SELECT r.rid, {' + '.join(parts)} FROM records r WHERE r.rid IN ({','.join('?' * len(rids))})"
+    return dict(conn.execute(sql, [*params, *rids]).fetchall())
+
+
+def _hits(conn: sqlite3.Connection, ranked: list[tuple[int, float, int]], terms: list[Term]) -> list[Hit]:
+    if not ranked:
+        return []
+    rids = [r[0] for r in ranked]
+    rows = {row[0]: row for row in conn.execute(
+        f"SELECT {', '.join(_HIT_COLS)} FROM records r WHERE r.rid IN ({','.join('?' * len(rids))})", rids)}
+    n_accented = sum(1 for t in terms if any(fold(w) != w for w in t.words))
     hits = []
-    for row in rows:
-        (rid, title, url, published, site, prov, dist, comm, level, code, era, pcode, dcode, mention,
-         nm, tr, bd, bby, text, lead, score, ex) = row
+    for rid, b, ex in ranked:
+        (_, rec_id, title, url, published, site, prov, dist, comm, level, code, era, pcode, dcode, mention,
+         nm, tr, bd, bby, text, lead) = rows[rid]
         loc_vals = dict(province=prov, district=dist, commune=comm, level=level, code=code, era=era,
                         province_code=pcode, district_code=dcode, mention=mention)
         plain, marked = make_snippet(text, terms, lead=lead)
         hits.append(Hit(
-            id=rid, title=title, url=url, published=published, site=site,
+            id=rec_id, title=title, url=url, published=published, site=site,
             locality=Locality(**loc_vals) if any(v is not None for v in loc_vals.values()) else None,
             summary=Summary(new_members=nm, transfers=tr, badges=bd,
                             badges_by_years=json.loads(bby) if bby else {}),
-            snippet=plain, snippet_html=marked, score=round(float(score) + 100.0 * ex, 4),
-            exact=bool(n_exact) and ex == n_exact))
-    return SearchResult(total=total, hits=hits)
+            snippet=plain, snippet_html=marked, score=round(-float(b) + 100.0 * ex, 4),
+            exact=bool(n_accented) and ex == n_accented))
+    return hits

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from models.text import normalize
+from extractor.decode import normalize_text as normalize
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("title", "title exact"),

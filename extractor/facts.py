@@ -149,8 +149,14 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
         if cue_span is not None and cue_span[1] <= num.qi and any(
                 label == "object:reject" and cue_span[1] <= s0 and e0 <= num.qi for label, s0, e0 in sent.matches):
             continue  # "nâng tổng số hội viên lên 9.312 người": the count is of another body
+        if kind is None and obj is not None and obj[0] in ("org", "person") and _has_before(
+                sent, num, {"co", "gom", "voi"}) and sent.sylls[obj[1] - 2:obj[1]] in (["dang", "vien"], ["chi", "bo"]) \
+                or (obj is not None and obj[0] == "org" and kind is None and _has_before(sent, num, {"co", "gom"})):
+            kind = "party_members_total"  # "Đảng bộ có 09 chi bộ với 104 đảng viên"; orgs below
         if kind is None or kind == "ignore":
             continue
+        if any(o.lower() in ("nếu", "đủ") for o in sent.orig[max(0, num.qi - 3):num.qi]):
+            continue  # a condition, not a count: "nếu có đủ ba đảng viên chính thức trở lên"
         if obj is None:
             # Objectless counts only right after their cue, or in a per-place breakdown.
             if not (_tight(sent, cue_span, num) or (place is not None and in_bd)) or not _ends_clause(sent, num.j):
@@ -217,7 +223,7 @@ def _numbers(sent: Sentence, by_end: dict, by_start: dict) -> list[_Num]:
                 value = parse_digits(s)
                 if value is not None and 1900 <= value <= 2100 and "." not in s:
                     value = None  # a year
-        elif s in NUMBER_SYLLABLES and (i == 0 or sy[i - 1] not in NUMBER_SYLLABLES):
+        elif s in NUMBER_SYLLABLES and sent.word_start[i] and (i == 0 or sy[i - 1] not in NUMBER_SYLLABLES):
             k = i
             while k < n and sy[k] in NUMBER_SYLLABLES:
                 k += 1
@@ -269,7 +275,9 @@ def _is_tier(sent: Sentence, num: _Num, by_start: dict, has_badge_cue: bool, tie
 def _tier_of(sent: Sentence, num: _Num, tiers: dict[int, int]) -> int | None:
     """The tier marker in the same segment as the count ("70 năm: 3 đồng chí"), nearest first."""
     lo, hi = _segment(sent, num.qi, _TIER_STOPS)
-    inside = [t for t in tiers if lo <= t < hi]
+    # "Huy hiệu 70 năm: 3 đồng chí" pairs across a colon; "cho 9 đảng viên: Huy hiệu 75 năm ..." does not.
+    inside = [t for t in tiers if lo <= t < hi
+              and not (t > num.i and ":" in sent.sylls[num.i:t])]
     if not inside:
         return None
     return min(inside, key=lambda t: abs(t - num.i))
@@ -292,13 +300,13 @@ def _governing(sent: Sentence, num: _Num, obj: tuple[str, int] | None, cues: lis
                ) -> tuple[str | None, tuple[int, int] | None]:
     """The cue governing a number: a passive cue right after its noun, else the nearest before it."""
     if obj is not None:
-        k = obj[1]
+        k = num.j
         while k < len(sent.sylls) and k - obj[1] <= 5:
             here = [(label, e) for label, e in by_start.get(k, []) if label.startswith("cue:")]
             if here:
                 label, e = max(here, key=lambda x: x[1])
                 return label.split(":")[1], (k, e)
-            if sent.sylls[k] not in _PASSIVE_FILL:
+            if k >= obj[1] and sent.sylls[k] not in _PASSIVE_FILL:
                 break
             k += 1
     if obj is not None and obj[0] == "person" and sent.sylls[obj[1] - 2:obj[1]] == ["du", "bi"]:
@@ -307,7 +315,10 @@ def _governing(sent: Sentence, num: _Num, obj: tuple[str, int] | None, cues: lis
         later = [c for c in cues if obj[1] <= c[0] < hi and c[2] == "transfers"]
         if later:
             return "transfers", (later[0][0], later[0][1])
-    before = [c for c in cues if c[1] <= num.qi]
+    # A cue before a ":" governs only figures close to it ("Huy hiệu 40 năm tuổi Đảng: 15 đồng chí"),
+    # not a new statement after it ("... báo cáo đánh giá ...: toàn huyện có 09 chi bộ").
+    colons = [k for k in range(num.qi) if sent.sylls[k] == ":"]
+    before = [c for c in cues if c[1] <= num.qi and not any(c[1] <= k and num.qi - c[1] > 6 for k in colons)]
     if not before:
         return None, None
     s, e, kind = max(before, key=lambda c: (c[1], c[1] - c[0]))

@@ -47,7 +47,7 @@ def fold_same_length(text: str) -> str:
 # and at every line break. Abbreviations that end with a dot ("TP.", "H.", "TX.", "Q.", "P.", "ThS.",
 # initials) do not end a sentence.
 _END = re.compile(r"(?:[.!?…]+[\"”’)]*|/\.)(?=\s+[\"“‘(]?[^\W_a-zđ]|\s*$)|\n+")
-_ABBREV = re.compile(r"(?:^|[\s(])(?:TP|Tp|H|TX|Q|P|ThS|TS|PGS|GS|BS|St|Đ/c|đ/c|[A-ZĐ])\.$")
+_ABBREV = re.compile(r"(?:^|[\s(])(?:TP|Tp|H|TX|Q|P|ThS|TS|PGS|GS|BS|St|[A-ZĐ])\.$")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -153,16 +153,27 @@ class Engine:
     @lru_cache(maxsize=512)  # noqa: B019 - one engine per process; a lead often repeats a body sentence
     def _parse_text(self, text: str) -> Sentence:
         sent = Sentence(start=0, end=len(text), text=text)
-        # Only clauses holding a count go through underthesea (its CRF costs ~0.1 ms per syllable);
-        # the others are split on spaces, which is all the matcher needs from them.
-        clause_start = 0
-        for m in _CLAUSE_END.finditer(text + ";"):
-            clause = text[clause_start:m.end()]
-            segmented = _COUNT_NOUN.search(fold_same_length(clause)) or _CUE_COUNT.search(fold_same_length(clause))
-            words = _segment_words(clause) if segmented else clause.split()
-            cursor = clause_start
+        # underthesea's CRF costs ~0.1 ms per syllable, so only windows of a few words around each
+        # count-like figure are segmented; the rest is split on spaces, which is all the matcher needs.
+        tokens = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        folded = fold_same_length(text)
+        wanted = [False] * len(tokens)
+        for rx in (_COUNT_NOUN, _CUE_COUNT):
+            for m in rx.finditer(folded):
+                first = next((n for n, (_s, e) in enumerate(tokens) if e > m.start()), len(tokens))
+                last = next((n for n, (_s, e) in enumerate(tokens) if e >= m.end()), len(tokens) - 1)
+                for n in range(max(0, first - _WINDOW), min(len(tokens), last + _WINDOW + 1)):
+                    wanted[n] = True
+        n = 0
+        while n < len(tokens):
+            k = n
+            while k < len(tokens) and wanted[k] == wanted[n]:
+                k += 1
+            lo, hi = tokens[n][0], tokens[k - 1][1]
+            words = _segment_words(text[lo:hi]) if wanted[n] else text[lo:hi].split()
+            cursor = lo
             for word in words:
-                first = True
+                first_piece = True
                 for piece in _PIECE.findall(word):
                     pos = text.find(piece, cursor)
                     if pos < 0:  # underthesea changed the text (rare): skip the piece, keep alignment
@@ -172,9 +183,9 @@ class Engine:
                     sent.sylls.append(fold_same_length(piece))
                     sent.starts.append(pos)
                     sent.ends.append(cursor)
-                    sent.word_start.append(first)
-                    first = False
-            clause_start = m.end()
+                    sent.word_start.append(first_piece)
+                    first_piece = False
+            n = k
         if not sent.sylls:
             return sent
         doc = self._Doc(self.vocab, words=sent.sylls)
@@ -193,7 +204,8 @@ class Engine:
         return sent
 
 
-_CLAUSE_END = re.compile(r";")
+_WORD = re.compile(r"\S+")
+_WINDOW = 3  # words segmented on each side of a figure
 _NUM = r"(?:(?<![\d/.,-])\d[\d.]*(?![\d%/]|,\d|-\d)|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan)\b)"
 _COUNT_NOUN = re.compile(_NUM + r"\s+(?:[^\s,;.]+\s+){0,2}?(?:dang vien|dong chi|quan chung|nguoi|truong hop|doi tuong|"
                          r"chi bo|to chuc|huy hieu|huy chuong|ca nhan|hoc vien|d/c|dang bo|tccs|nam tuoi|tuoi dang)")

@@ -25,7 +25,7 @@ def _keywords() -> tuple[list[tuple[tuple[str, ...], str, str]], frozenset[str],
     out = []
     for level in ("commune", "district", "city", "province"):
         for kw in data[level]:
-            out.append((tuple(syllables(kw)), level, kw))
+            out.append((tuple(syllables(kw)), level, kw.lower()))
     out.sort(key=lambda x: -len(x[0]))
     cities = frozenset(fold(c) for c in data["province_cities"])
     first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
@@ -42,8 +42,12 @@ def _keyword_at(sent: Sentence, k: int) -> tuple[int, str] | None:
         e = k + len(sylls)
         if tuple(sent.sylls[k:e]) != sylls:
             continue
-        # One-letter abbreviations ("H.", "P.", "Q.") only in capitals; words in any case.
-        if len(kw) <= 3 and kw.endswith(".") and not sent.orig[k][:1].isupper():
+        # One-letter abbreviations ("H.", "P.", "Q.") only in capitals; words in any case but with
+        # their diacritics ("quận", not the "quan" of "cơ quan").
+        if len(kw) <= 3 and kw.endswith("."):
+            if not sent.orig[k][:1].isupper():
+                continue
+        elif " ".join(o.lower() for o in sent.orig[k:e]).replace(" ,", ",") != kw:
             continue
         return e, level
     return None
@@ -117,7 +121,8 @@ def _about_subject(f: Fact, locality: Locality | None) -> bool | None:
     if level != subj_level:
         return False
     subj_name = fold(getattr(locality, subj_level) or "")
-    return bool(name) and (name == subj_name or name.replace(" ", "") == subj_name.replace(" ", ""))
+    initials = "".join(w[0] for w in subj_name.split())
+    return bool(name) and (name == subj_name or name.replace(" ", "") in (subj_name.replace(" ", ""), initials))
 
 
 def _eligible(facts: list[Fact], locality: Locality | None) -> list[Fact]:

@@ -125,7 +125,8 @@ class Gazetteer:
             parent = ("pre2025", "district", u.district_code) if u.district_code else \
                 (u.era, "province", u.province_code)
             self.children[parent].append(u)
-        for n in {name_key(u.short), *(name_key(a) for a in u.aliases)}:
+        # short names are shipped normalized; only the hand-written aliases need normalize()
+        for n in {" ".join(key_tokens(u.short.translate(_FOLD))), *(name_key(a) for a in u.aliases)}:
             self.by_name[n].append(u)
 
     # -- look-ups ---------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from extractor.clean import BLOCK_TAGS, Index, Paragraph, _label, class_tokens, is_hidden, patterns, squash, text_of
 from models.record import VN_TZ
-from models.text import fold, normalize
+from extractor.decode import normalize_text as normalize
+from models.text import fold
 
 Moment = datetime | date
 
@@ -235,7 +236,7 @@ def _select_first(index: Index, selectors: list[str], *, max_len: int = 400, min
         for el in index.select(css, limit=5):
             if _in_list(el):
                 continue
-            t = text_of(el)
+            t = text_of(el, limit=max_len + 1)
             if min_len <= len(t) <= max_len:
                 return el
     return None
@@ -397,11 +398,13 @@ def _within(node: NavigableString, el: Tag) -> bool:
 def _line_of(node: NavigableString) -> str:
     """The text of the smallest block around a string (a date may be split over spans)."""
     el = node.parent
-    while el is not None and el.name not in BLOCK_TAGS and el.parent is not None:
+    for _ in range(30):
+        if el is None or el.name in BLOCK_TAGS or el.parent is None:
+            break
         el = el.parent
     if el is None:
         return str(node)
-    t = text_of(el)
+    t = text_of(el, limit=301)
     return t if len(t) <= 300 else str(node)
 
 

@@ -20,7 +20,7 @@ from extractor.decode import decode
 from extractor.meta import Meta, fold, leading, read_meta, signature
 from models.errors import DecodeError
 from models.record import ExtractorInfo, Record, format_published, record_id
-from models.text import normalize
+from extractor.decode import normalize_text as normalize
 
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -74,8 +74,10 @@ def read_page(html: bytes | str, url: str | None = None, *, http_charset: str | 
     text = "\n\n".join(texts)
     if not text:
         warnings.append("text: no article body found")
-    elif body.method in ("density", "none"):
-        warnings.append(f"text: no known body container; chosen by {body.method} scoring")
+    elif body.method == "density":
+        warnings.append("text: no known body container; chosen by text-density scoring")
+    elif body.method == "none":
+        warnings.append("text: no body container found; the whole page was used")
     warnings.extend(meta.warnings)
     return Page(meta, text, body.method, warnings)
 
@@ -86,7 +88,7 @@ def _drop_repeats(texts: list[str], title: str | None) -> list[str]:
     out = list(texts)
     if title and out and fold(out[0]).strip(" .") == fold(title).strip(" ."):
         out.pop(0)
-    return [t for t in out if fold(t) not in lines]
+    return [t for t in out if len(t) > 60 or fold(t) not in lines]
 
 
 def extract(html: bytes | str, url: str | None = None, *, http_charset: str | None = None,

@@ -13,10 +13,12 @@ article names (its province, its district) or the site's own unit single one out
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 
 from extractor.gazetteer import (
     Gazetteer,
@@ -26,48 +28,52 @@ from extractor.gazetteer import (
     has_diacritics,
 )
 from models.record import Locality
-from models.text import normalize
+from models.text import fold, normalize
 
 REFORM = date(2025, 7, 1)
 _BODY_CHARS = 1500
+_LEAD_CHARS = 400  # a body's opening: where an unannounced subject would be named
 
-# Folded type words -> (levels, the marked spelling a diacritic text must use). Longest first.
-_TYPES: list[tuple[tuple[str, ...], tuple[str, ...], str | None]] = [
-    (("thanh", "pho"), ("province", "district"), "thành phố"),
-    (("thi", "xa"), ("district",), "thị xã"),
-    (("thi", "tran"), ("commune",), "thị trấn"),
-    (("dac", "khu"), ("commune",), "đặc khu"),
-    (("tinh",), ("province",), "tỉnh"),
-    (("huyen",), ("district",), "huyện"),
-    (("quan",), ("district",), "quận"),
-    (("xa",), ("commune",), "xã"),
-    (("phuong",), ("commune",), "phường"),
-]
-# Party committees: "<word> ủy X" ("Huyện ủy Gia Bình", "Thành ủy Bắc Ninh", "Thị ủy Từ Sơn").
-_COMMITTEES = {"tinh": ("province",), "thanh": ("province", "district"), "huyen": ("district",),
-               "thi": ("district",), "quan": ("district",)}
-# Abbreviations, written in capitals: "TP. Bắc Ninh", "TX. Từ Sơn", "H. Gia Bình", "Q.10", "P. 3".
-_ABBREV = {"tp": ("province", "district"), "tx": ("district",), "tt": ("commune",),
-           "h": ("district",), "q": ("district",), "p": ("commune",), "x": ("commune",)}
-_BEFORE_NAME = frozenset({".", "uy", "tp", "tx", *(w[-1] for w, _, _ in _TYPES)})
-# The type word as written -> the unit types it names (a tie-break between same-named units)
-_TYPE_NAMES = {"tinh": ("Tỉnh",), "thanh pho": ("Thành phố", "Thành phố Trung ương"),
-               "tp": ("Thành phố", "Thành phố Trung ương"), "thanh": ("Thành phố", "Thành phố Trung ương"),
-               "huyen": ("Huyện",), "h": ("Huyện",), "quan": ("Quận",), "q": ("Quận",),
-               "thi xa": ("Thị xã",), "tx": ("Thị xã",), "thi": ("Thị xã",), "xa": ("Xã",), "x": ("Xã",),
-               "phuong": ("Phường",), "p": ("Phường",), "thi tran": ("Thị trấn",), "tt": ("Thị trấn",),
-               "dac khu": ("Đặc khu",)}
+PATTERNS = Path(__file__).parent / "patterns" / "places.toml"
+
+
+def _load_type_words() -> tuple[list, dict, dict, frozenset, dict]:
+    """extractor/patterns/places.toml -> the look-up tables the prefix reader uses."""
+    data = tomllib.loads(PATTERNS.read_text(encoding="utf-8"))
+    types, committees, abbrevs, names = [], {}, {}, {}
+    for t in data["type"]:
+        folded = fold(t["words"])
+        types.append((tuple(folded.split()), tuple(t["levels"]), t["words"]))
+        names[folded] = tuple(t["types"])
+    for c in data["committee"]:
+        committees[fold(c["word"])] = tuple(c["levels"])
+        names[fold(c["word"])] = tuple(c["types"])
+    no_dot = set()
+    for a in data["abbrev"]:
+        abbrevs[fold(a["word"])] = tuple(a["levels"])
+        names[fold(a["word"])] = tuple(a["types"])
+        if not a.get("dot", True):
+            no_dot.add(fold(a["word"]))
+    types.sort(key=lambda t: -len(t[0]))
+    return types, committees, abbrevs, frozenset(no_dot), names
+
+
+# (folded words, levels, marked spelling); "<word> ủy"; abbreviations; those usable without a dot;
+# folded type word -> the unit types it names
+_TYPES, _COMMITTEES, _ABBREV, _ABBREV_NO_DOT, _TYPE_NAMES = _load_type_words()
+_BEFORE_NAME = frozenset({".", "uy", *_ABBREV_NO_DOT, *(w[-1] for w, _, _ in _TYPES)})
 _WORD = re.compile(r"\w+|[^\w\s\-'`\u2013\u2014\u00b4]")
+_DASH = re.compile(r"[-\u2013\u2014/]")
 _GLUE_WORDS = frozenset({",", "va", ";"})
 _LIST_GLUE = ({","}, {"va"}, {",", "va"}, {";"})
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    start: int  # offsets in the normalized text
+    start: int  # offsets in the NFC text (the pipeline's text is NFC already)
     end: int
     text: str  # as written, type word included
-    name: str  # the name part as written
+    name: str  # the name part, normalize()d
     key: str  # folded name key
     levels: tuple[str, ...] | None  # None: a bare name
     exact: bool  # written with the same marks as the unit's name (diacritic texts)
@@ -106,6 +112,7 @@ class _Finder:
                  for t in toks]
         doc = self.Doc(self.nlp.vocab, words=words)
         marked = has_diacritics(norm)
+        cased = norm != norm.lower()
         typed: list[tuple[int, int, int, tuple[str, ...] | None]] = []  # (s, e, prefix start, levels)
         for _, s, e in self.matcher(doc):
             levels, pstart = self._prefix(norm, toks, s, marked)
@@ -127,15 +134,20 @@ class _Finder:
         for s, e, pstart, levels in sorted(chosen):
             if levels is None and last is not None and last.levels and s - last_end_tok <= 2:
                 glue = {words[i] for i in range(last_end_tok, s)}
-                if glue in _LIST_GLUE:
-                    levels = last.levels  # "các xã Đông Cứu, Giang Sơn và Lãng Ngâm"
+                if glue in _LIST_GLUE or (s == last_end_tok and _DASH.search(
+                        norm, toks[s - 1][1], toks[s][0])):
+                    levels = last.levels  # "các xã Đông Cứu, Giang Sơn và Lãng Ngâm", "xã A - B"
             key = " ".join(words[s:e])
             name = norm[toks[s][0]:toks[e - 1][1]]
+            if cased and not (name[:1].isupper() or name[:1].isdigit()):
+                continue  # "huyện ủy chủ trì" is no huyện Chũ: names are capitalised
             if levels is None:
                 if (e - s < 2 and key not in self.province_keys) or key in self.gaz.bare_never:
                     continue
                 if not all(w[:1].isupper() for w in name.split() if w[:1].isalpha()):
                     continue  # bare names are proper nouns: "Bắc Ninh", never "bắc ninh"
+                if self._inside_longer_name(norm, toks, s, e):
+                    continue  # "Đại tá Trương Xuân Lai" is a man, not xã Trường Xuân
             start = toks[pstart][0]
             exact = normalize(name)
             exact_ok = any(u.short == exact or exact in u.aliases for u in self.gaz.by_name[key])
@@ -144,6 +156,16 @@ class _Finder:
             out.append(last)
             last_end_tok = e
         return out
+
+    @staticmethod
+    def _inside_longer_name(norm: str, toks: list[tuple[int, int, str]], s: int, e: int) -> bool:
+        def cap(i: int) -> bool:
+            w = norm[toks[i][0]:toks[i][1]]
+            return w[:1].isupper() and w.isalpha()
+
+        # a capitalised word right after continues a person's name ("Trương Xuân Lai"); one right
+        # before is usually an organisation ("Tỉnh đoàn Bắc Ninh", "UBND Bắc Ninh"), so it may stay
+        return e < len(toks) and cap(e) and not _DASH.search(norm, toks[e - 1][1], toks[e][0])
 
     @staticmethod
     def _prefix(norm: str, toks: list[tuple[int, int, str]], s: int,
@@ -170,7 +192,7 @@ class _Finder:
                 if not marked or orig(i - n, i) == spelled:
                     return levels, i - n
                 return None, s
-        if i >= 1 and toks[i - 1][2] in ("tp", "tx") and norm[toks[i - 1][0]:toks[i - 1][1]].isupper():
+        if i >= 1 and toks[i - 1][2] in _ABBREV_NO_DOT and norm[toks[i - 1][0]:toks[i - 1][1]].isupper():
             return _ABBREV[toks[i - 1][2]], i - 1
         return None, s
 
@@ -181,7 +203,7 @@ def _finder() -> _Finder:
 
 
 def find_mentions(text: str) -> list[Mention]:
-    """Place mentions in ``text`` in order; offsets are into ``normalize(text)``."""
+    """Place mentions in ``text`` in order; offsets are into the NFC form of ``text``."""
     return _finder().find(text)
 
 
@@ -205,7 +227,17 @@ class _Context:
             return
         if site_unit.era == era:
             self.units = _chain(gaz, site_unit)
-        elif era == "post2025":
+        elif era == "pre2025":  # a new commune's portal carrying an article from before the reform
+            olds = gaz.predecessors(site_unit) if site_unit.level == "commune" else []
+            provs = {o.province_code for o in olds} or {
+                o.code for o in gaz.predecessors(gaz.province_of(site_unit))}
+            if len(provs) == 1:
+                self.units = [gaz.units[("pre2025", "province", provs.pop())]]
+                dists = {o.district_code for o in olds}
+                if len(dists) == 1 and None not in dists:
+                    self.units.append(gaz.units[("pre2025", "district", dists.pop())])
+            self.covers = {o.code for o in olds}
+        else:
             prov = gaz.successors(gaz.province_of(site_unit))
             self.units = list(prov)
             if site_unit.level != "province":
@@ -336,10 +368,12 @@ def resolve_locality(*, title: str | None, lead: str | None, text: str, site: st
     and only its first 1,500 characters: that keeps this well under a millisecond an article."""
     gaz = gazetteer()
     finder = _finder()
-    era = era_of(published)
     from extractor.sites import unit_for_host
 
-    ctx = _Context(gaz, era, unit_for_host(site) if site else None)
+    site_unit = unit_for_host(site) if site else None
+    # no date: a portal of the new map publishes after the reform
+    era = era_of(published) if published is not None or site_unit is None else site_unit.era
+    ctx = _Context(gaz, era, site_unit)
     head = [finder.find(title or ""), finder.find(lead or "")]
     body: list[Mention] | None = None
     resolved, ambiguous = _resolve_all(gaz, head[0] + head[1], era, ctx)
@@ -356,7 +390,9 @@ def resolve_locality(*, title: str | None, lead: str | None, text: str, site: st
     found = [(m, resolved[id(m)]) for m in body if id(m) in resolved]
     if ctx.unit is not None:
         # a district portal writing about one of its communes names it first in the body
+        first_par = min(len(text), text.find("\n\n") % (len(text) + 1), _LEAD_CHARS)
         if found and found[0][1].level == "commune" and ctx.unit.level != "commune" \
+                and found[0][0].levels is not None and found[0][0].start < first_par \
                 and ctx.supports(found[0][1]) == 2:
             return to_locality(gaz, found[0][1], found[0][0].text)
         return to_locality(gaz, ctx.unit)

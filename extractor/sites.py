@@ -4,13 +4,15 @@
 with a TOML file of the same shape, named by ``VNNEWS_SITES`` or passed to :func:`load_sites`.
 Hosts not in the registry still get a unit when their labels spell one, the way government
 portals are named: ``dongcuu.giabinh.bacninh.gov.vn`` -> xã Đông Cứu, huyện Gia Bình, tỉnh Bắc Ninh.
-That inference is strict (every label from the right must name exactly one unit inside the
+Provincial papers and Party sites named after their province (``baonghean.vn``) are placed
+the same way. That inference is strict (every label from the right must name exactly one unit inside the
 previous one) because a wrong site unit would misplace every record of the site.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -108,22 +110,58 @@ def unit_of_profile(p: SiteProfile, gaz: Gazetteer | None = None) -> Unit | None
 
 def infer_unit(host: str, gaz: Gazetteer | None = None) -> Unit | None:
     """``giabinh.bacninh.gov.vn`` -> huyện Gia Bình (pre2025), from the host labels alone
-    (government portals under .gov.vn, Party-committee sites under .dcs.vn)."""
+    (government portals under .gov.vn, Party-committee sites under .dcs.vn). Commune portals of the
+    new map have no district label: ``xalucnam.bacninh.gov.vn`` -> xã Lục Nam (post2025)."""
     gaz = gaz or gazetteer()
     h = _host(host)
     suffix = next((s for s in (".gov.vn", ".dcs.vn") if h.endswith(s)), None)
     if suffix is None:
+        return _paper_province(h, gaz)
+    labels = h[: -len(suffix)].split(".")[::-1]  # province label first
+    best = None
+    for era in ("pre2025", "post2025"):
+        unit = None
+        used = 0
+        for label in labels:
+            pool = [u for u in gaz.units.values() if u.era == era and u.level == "province"] \
+                if unit is None else gaz.children.get(unit.key, [])
+            hits = [u for u in pool if _compact(u) in _label_forms(label, u.level)]
+            if len(hits) != 1:
+                break
+            unit, used = hits[0], used + 1
+        if unit is not None and (best is None or used > best[1]):
+            best = (unit, used)
+    return best[0] if best else None
+
+
+_PAPER = re.compile(r"^(?:bao|tinhuy|thanhuy)([a-z]+?)(?:tv|dientu|online)?$")
+
+
+def _paper_province(host: str, gaz: Gazetteer) -> Unit | None:
+    """A provincial paper or Party-committee site named after its province: ``baonghean.vn``,
+    ``baothaibinh.com.vn``, ``baobacninhtv.vn``, ``tinhuybacninh.vn`` -> that province."""
+    if not host.endswith(".vn"):
         return None
-    labels = h[: -len(suffix)].split(".")
-    unit = None
-    for label in reversed(labels):
-        pool = [u for u in gaz.units.values() if u.era == "pre2025" and u.level == "province"] \
-            if unit is None else gaz.children.get(unit.key, [])
-        hits = [u for u in pool if _compact(u) == label]
-        if len(hits) != 1:
-            break
-        unit = hits[0]
-    return unit
+    m = _PAPER.match(host.split(".", 1)[0])
+    if not m:
+        return None
+    for era in ("pre2025", "post2025"):
+        hits = [u for u in gaz.units.values() if u.era == era and u.level == "province" and _compact(u) == m.group(1)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+_TYPE_LABELS = {"commune": ("xa", "phuong", "thitran", "tt", "dackhu"), "district": ("huyen", "quan", "thixa", "tp")}
+
+
+def _label_forms(label: str, level: str) -> set[str]:
+    """A host label and the label without a type prefix: "xalucnam" -> {"xalucnam", "lucnam"}."""
+    forms = {label}
+    for t in _TYPE_LABELS.get(level, ()):
+        if label.startswith(t) and len(label) > len(t) + 2:
+            forms.add(label[len(t):])
+    return forms
 
 
 @cache
@@ -142,8 +180,20 @@ def _default_sites() -> dict[str, SiteProfile]:
 
 @cache
 def unit_for_host(host: str) -> Unit | None:
-    """The unit a site belongs to: the registry entry, else what its host labels spell."""
+    """The unit a site belongs to: its own registry entry; else what its host labels spell when
+    that is more specific than a parent domain's entry (``trungkenh.luongtai.bacninh.gov.vn`` is
+    xã Trung Kênh, not huyện Lương Tài); else the parent domain's entry."""
     p = profile_for(host)
-    if p is not None and (p.province or p.district or p.commune):
-        return unit_of_profile(p)
-    return infer_unit(host)
+    entry = unit_of_profile(p) if p is not None and (p.province or p.district or p.commune) else None
+    if p is not None and p.host == _host(host):
+        return entry
+    inferred = infer_unit(host)
+    if entry is None:
+        return inferred
+    if inferred is not None and _depth(inferred) > _depth(entry):
+        return inferred
+    return entry
+
+
+def _depth(u: Unit) -> int:
+    return {"province": 0, "district": 1, "commune": 2}[u.level]

@@ -105,6 +105,7 @@ class Crawler:
         self.errors = 0
         self.done = 0
         self.stop = False
+        self.extract_cpu = 0.0  # CPU seconds spent in the extractor (benchmarks separate it out)
 
     # -- scope and queue -----------------------------------------------------------------------
 
@@ -233,6 +234,7 @@ class Crawler:
                 self.archive.close()
             summary = self.frontier.run_summary()
             summary.update(resumed=resumed, seconds=round(time.monotonic() - started, 2),
+                           extract_cpu_seconds=round(self.extract_cpu, 3),
                            warc_files=self.warc.files,
                            queued=sum(len(q) for q in self.queues.values()))
             self.frontier.finish_run(summary)
@@ -361,8 +363,9 @@ class Crawler:
         if is_html and (e.kind == "page" or discover.is_article_page(result.body)):
             charset = _charset(result.headers.get("content-type"))
             try:
-                record = await loop.run_in_executor(self.cpu, _extract, result.body, result.final_url, charset,
-                                                    final.date)
+                record, cpu = await loop.run_in_executor(self.cpu, _extract, result.body, result.final_url,
+                                                         charset, final.date)
+                self.extract_cpu += cpu
             except VnnewsError as err:
                 reason = f"extract: {err.message}"
             else:
@@ -388,10 +391,13 @@ def _charset(content_type: str | None) -> str | None:
     return charset_of(content_type)
 
 
-def _extract(body: bytes, url: str, charset: str | None, fetched_at: str) -> Any:
+def _extract(body: bytes, url: str, charset: str | None, fetched_at: str) -> tuple[Any, float]:
+    """Runs in the extraction thread; returns the record and the CPU seconds it took."""
     from extractor import extract
 
-    return extract(body, url, http_charset=charset, fetched_at=_iso(fetched_at))
+    t = time.thread_time()
+    record = extract(body, url, http_charset=charset, fetched_at=_iso(fetched_at))
+    return record, time.thread_time() - t
 
 
 def _iso(warc_date: str) -> str:

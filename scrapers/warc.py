@@ -23,6 +23,7 @@ from warcio.warcwriter import WARCWriter
 
 from scrapers.fetch import CRAWLER_NAME, CRAWLER_VERSION, Exchange
 
+REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 _HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
 
 
@@ -156,6 +157,8 @@ class WarcWriter:
         revisit = writer.create_revisit_record(
             ex.url, payload_digest, refers_to_uri, refers_to.date if refers_to else date,
             http_headers=self._http_headers(ex), warc_headers_dict=extra)
+        # warcio names the identical-payload profile; a 304 is the server-not-modified kind.
+        revisit.rec_headers.replace_header("WARC-Profile", REVISIT_NOT_MODIFIED)
         rid = revisit.rec_headers.get_header("WARC-Record-ID")
         request = writer.create_warc_record(
             ex.url, "request", payload=BytesIO(b""), length=0,

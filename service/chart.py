@@ -51,14 +51,14 @@ def bar_chart(rows: Iterable[Mapping[str, object]], *, group_key: str, series_ke
     series.sort()
     groups = sorted(data, key=lambda g: -sum(data[g].values()))[:max_groups]
 
-    width = max(640, 90 + len(groups) * (len(series) * 18 + 24))
-    height, top, left, bottom = 400, 48, 64, 110
+    width = max(420, 90 + len(groups) * (len(series) * 18 + 24), 80 + sum(20 + 8 * len(k) for k in series))
+    height, top, left, bottom = 380, 56, 56, 100
     plot_h = height - top - bottom
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" font-family="sans-serif" font-size="12">',
            f"<title>{escape(title)}</title>",
            f'<rect width="{width}" height="{height}" fill="#fff"/>',
-           f'<text x="{left}" y="24" font-size="15" font-weight="bold">{escape(title)}</text>']
+           f'<text x="{left}" y="22" font-size="15" font-weight="bold">{escape(title)}</text>']
     if not groups:
         out.append(f'<text x="{left}" y="{top + plot_h / 2}" fill="#666">Không có số liệu phù hợp</text></svg>')
         return "\n".join(out)
@@ -92,8 +92,8 @@ def bar_chart(rows: Iterable[Mapping[str, object]], *, group_key: str, series_ke
     out.append(f'<line x1="{left}" x2="{width - 10}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#333"/>')
     lx = left
     for s_i, key in enumerate(series):  # legend
-        out.append(f'<rect x="{lx}" y="32" width="10" height="10" fill="{PALETTE[s_i % len(PALETTE)]}"/>')
-        out.append(f'<text x="{lx + 14}" y="41">{escape(key)}</text>')
+        out.append(f'<rect x="{lx}" y="31" width="10" height="10" fill="{PALETTE[s_i % len(PALETTE)]}"/>')
+        out.append(f'<text x="{lx + 14}" y="40">{escape(key)}</text>')
         lx += 20 + 8 * len(key)
     out.append("</svg>")
     return "\n".join(out)

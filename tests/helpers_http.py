@@ -20,7 +20,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -222,11 +222,19 @@ class LocalServer:
         await writer.drain()
 
 
-def lazy_bytes(total: int, chunk: int = 64 * 1024) -> Iterable[bytes]:
-    """``total`` bytes generated chunk by chunk, never held in memory at once."""
-    block = b"<p>" + b"x" * (chunk - 7) + b"</p>\n"
-    sent = 0
-    while sent < total:
-        piece = block[: min(chunk, total - sent)]
-        sent += len(piece)
-        yield piece
+class lazy_bytes:  # noqa: N801 - reads like the function it replaces
+    """``total`` bytes generated chunk by chunk on each iteration, never held in memory at once.
+
+    Re-iterable, so one Reply can answer many requests; ``sent`` counts bytes actually yielded."""
+
+    def __init__(self, total: int, chunk: int = 64 * 1024) -> None:
+        self.total, self.chunk, self.sent = total, chunk, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        block = b"<p>" + b"x" * (self.chunk - 8) + b"</p>\n"
+        done = 0
+        while done < self.total:
+            piece = block[: min(self.chunk, self.total - done)]
+            done += len(piece)
+            self.sent += len(piece)
+            yield piece

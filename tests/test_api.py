@@ -166,7 +166,7 @@ def pages() -> Iterator[tuple[ThreadingHTTPServer, ThreadingHTTPServer]]:
         srv = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
         srv.hits = []  # type: ignore[attr-defined]
         srv.redirect_to = ""  # type: ignore[attr-defined]
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         made.append(srv)
     made[0].redirect_to = f"http://127.0.0.1:{made[1].server_address[1]}/internal"  # type: ignore[attr-defined]
     yield made[0], made[1]
@@ -429,3 +429,23 @@ async def test_docs_openapi_page_and_static(client: httpx.AsyncClient) -> None:
 async def test_unknown_routes_and_methods_keep_the_error_shape(client: httpx.AsyncClient) -> None:
     assert_error(await client.get("/nope"), 404)
     assert_error(await client.delete("/search"), 405)
+
+
+def test_any_query_string_is_answered_never_with_a_500(app) -> None:
+    """Whatever people type in the search box or the filters, the answer is a result or a 4xx."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from starlette.testclient import TestClient
+
+    typed = st.text(alphabet=st.sampled_from('abcdđêơư ĐẢNG"*()-:^+~.,\'\\/[]{}<>!?&|%_0129\x00\t\n'), max_size=40)
+
+    with TestClient(app, raise_server_exceptions=False) as tc:
+        @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+        @given(q=typed, place=typed, day=typed)
+        def check(q: str, place: str, day: str) -> None:
+            for params in ({"q": q}, {"q": "dang", "district": place}, {"from": day}):
+                resp = tc.get("/search", params=params)
+                assert resp.status_code in (200, 400), (params, resp.text)
+                assert resp.headers["content-type"].startswith("application/json")
+
+        check()

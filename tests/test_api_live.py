@@ -88,3 +88,37 @@ def test_the_cli_refuses_a_public_bind_without_token(tmp_path: Path) -> None:
     build_archive(db)
     assert main(["serve", "--db", str(db), "--host", "0.0.0.0"]) == 2
     assert main(["serve", "--db", str(tmp_path / "missing.db")]) == 2
+
+
+def test_vnnews_serve_command_end_to_end(tmp_path: Path) -> None:
+    """`vnnews serve` as a user runs it: a real process, flags honoured, stopped with SIGTERM."""
+    import subprocess
+    import sys
+    import time
+
+    from live_server import free_port
+
+    db = tmp_path / "serve.db"
+    build_archive(db)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "service", "serve", "--db", str(db), "--port", str(port),
+                             "--token", "cli-token", "--max-body-mb", "0.01"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[1])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.communicate()[1].decode()
+                assert time.monotonic() < deadline, "vnnews serve did not start"
+                time.sleep(0.1)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=30) as c:
+            assert c.get("/search", params={"q": "Đắk Song"}).json()["total"] == 1
+            assert c.post("/ingest", content=b"{}\n").status_code == 401
+            assert c.post("/extract", content=b"x" * 20000, headers={"Content-Type": "text/html"}).status_code == 413
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=15)
+    assert f"http://127.0.0.1:{port}/" in err.decode()

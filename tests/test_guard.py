@@ -123,7 +123,7 @@ def servers() -> Iterator[tuple[ThreadingHTTPServer, ThreadingHTTPServer]]:
         srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         srv.hits = []  # type: ignore[attr-defined]
         srv.redirect_to = ""  # type: ignore[attr-defined]
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         made.append(srv)
     first, second = made
     first.redirect_to = f"http://127.0.0.1:{second.server_address[1]}/secret"  # type: ignore[attr-defined]

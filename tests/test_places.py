@@ -105,6 +105,12 @@ def test_ambiguous_district_needs_context():
     assert (kg.province, kg.district) == ("Kiên Giang", "Châu Thành")
 
 
+def test_type_word_tells_same_named_units_apart():
+    city = loc("TP. Bắc Ninh kết nạp 300 đảng viên mới")
+    assert (city.level, city.code, city.district) == ("district", "256", "Bắc Ninh")
+    assert loc("Tỉnh Bắc Ninh kết nạp 2.016 đảng viên mới").level == "province"
+
+
 def test_unknown_names_give_none():
     assert loc("Huyện Xyzabc kết nạp 50 đảng viên mới") is None
     assert loc("Kết nạp 50 đảng viên mới", text="Từ đầu năm đến nay đã kết nạp 50 đảng viên.") is None
@@ -170,6 +176,16 @@ def test_site_registry_and_inference(tmp_path: Path):
     assert (u.level, u.short, u.district_code) == ("commune", "Đông Cứu", "263")
     assert infer_unit("sotnmt.bacninh.gov.vn").level == "province"  # a department: the province only
     assert infer_unit("example.com") is None and infer_unit("nowhere.gov.vn") is None
+    # provincial papers and Party sites named after the province; national papers are nobody's
+    assert unit_for_host("baonghean.vn").short == "Nghệ An"
+    assert unit_for_host("baothaibinh.com.vn").short == "Thái Bình"
+    assert unit_for_host("baochinhphu.vn") is None and unit_for_host("baomoi.com") is None
+    # labels more specific than a registered parent domain win; new-map commune portals
+    assert unit_for_host("trungkenh.luongtai.bacninh.gov.vn").short == "Trung Kênh"
+    u = unit_for_host("xalucnam.bacninh.gov.vn")
+    assert (u.era, u.level, u.short, u.province_code) == ("post2025", "commune", "Lục Nam", "24")
+    got = loc("Lục Nam: kết nạp 18 đảng viên trong 9 tháng", site="xalucnam.bacninh.gov.vn", published=POST)
+    assert (got.province, got.district, got.commune, got.era) == ("Bắc Ninh", None, "Lục Nam", "post2025")
     user = tmp_path / "sites.toml"
     user.write_text('[sites."tin.example.org"]\nname = "Tin Gia Bình"\nprovince = "Bắc Ninh"\n'
                     'district = "Gia Bình"\nlistings = ["https://tin.example.org/dang"]\n', encoding="utf-8")
@@ -243,3 +259,24 @@ def test_corpus_locality_end_to_end(corpus_dir: Path):
     acc = _score(rows)
     print(f"\ncorpus locality (extractor.extract, {len(rows)} pages):", {k: round(v, 3) for k, v in acc.items()})
     assert all(v >= 0.97 for v in acc.values()), acc
+
+
+def test_realpages_dak_song_portal(shared_dir: Path):
+    """The twelve real Đắk Song portal articles: every one is placed in huyện Đắk Song (Đắk Nông),
+    the two about one commune in that commune; none is placed elsewhere."""
+    import html
+    import re
+
+    want_commune = {"04": "Thuận Hà", "06": "Nam Bình"}
+    files = sorted((shared_dir / "realpages").glob("[01][0-9]_daksong_*.md"))
+    assert len(files) == 12
+    for f in files:
+        front, body = f.read_text(encoding="utf-8").split("\n---\n", 1)
+        meta = json.loads(front.removeprefix("---json"))
+        text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+        parts = meta["date"][:10].split("-")  # "2019-01-01T02:17:00.000Z" or "28-10-2017"
+        y, m, d = (int(x) for x in (parts if len(parts[0]) == 4 else parts[::-1]))
+        got = loc(meta["title"], lead=meta.get("description") or None, text=text,
+                  site="daksong.daknong.gov.vn", published=date(y, m, d))
+        assert got is not None, f.name
+        assert (got.province, got.district, got.commune) == ("Đắk Nông", "Đắk Song", want_commune.get(f.name[:2])), f.name

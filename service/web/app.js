@@ -33,7 +33,7 @@ function el(tag, attrs = {}, ...children) {
 
 function showError(message) {
   const box = $("error");
-  box.textContent = message || "";
+  box.textContent = message ? `Không thực hiện được: ${message}` : "";
   box.hidden = !message;
 }
 
@@ -91,6 +91,14 @@ function snippetNode(snippet) {
   return frag;
 }
 
+function viDate(iso) {
+  // "2023-11-28T16:01:00+07:00" -> "16:01 28/11/2023"; a bare day -> "28/11/2023" (Vietnam time as stored).
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(iso || "");
+  if (!m) return iso || "";
+  const day = `${m[3]}/${m[2]}/${m[1]}`;
+  return m[4] ? `${m[4]}:${m[5]} ${day}` : day;
+}
+
 function placeName(loc) {
   if (!loc) return "";
   return [loc.commune, loc.district, loc.province].filter(Boolean).join(", ");
@@ -138,7 +146,7 @@ function renderHits(data) {
   for (const hit of hits) {
     const rec = hit.record || hit;
     const id = hit.id || rec.id;
-    const meta = [rec.site, (rec.published || "").slice(0, 10), placeName(rec.locality || hit.locality), rec.author]
+    const meta = [rec.site, viDate((rec.published || "").slice(0, 10)), placeName(rec.locality || hit.locality), rec.author]
       .filter(Boolean).join(" · ");
     list.append(el("li", { class: "hit" },
       el("h3", {}, el("a", { href: `#record/${encodeURIComponent(id)}`, class: "hit-link" }, rec.title || hit.title || id)),
@@ -213,7 +221,7 @@ async function openRecord(id) {
   $("rec-title").textContent = rec.title || rec.id;
   const meta = $("rec-meta");
   meta.replaceChildren();
-  const bits = [rec.site, rec.published, rec.author ? `Tác giả: ${rec.author}` : rec.source,
+  const bits = [rec.site, viDate(rec.published), rec.author ? `Tác giả: ${rec.author}` : rec.source,
                 placeName(rec.locality), rec.views != null ? `${rec.views} lượt xem` : null].filter(Boolean);
   meta.append(bits.join(" · "));
   if (rec.url) meta.append(" · ", el("a", { href: rec.url, rel: "noopener noreferrer", target: "_blank" }, "Bài gốc"));
@@ -285,8 +293,11 @@ function init() {
   for (const input of document.querySelectorAll("input.place")) {
     input.addEventListener("input", () => suggestPlaces(input));
   }
-  $("chart").addEventListener("error", () => { $("chart-note").textContent = "Không vẽ được biểu đồ với bộ lọc này."; });
-  $("chart").addEventListener("load", () => { $("chart-note").textContent = ""; });
+  $("chart").addEventListener("error", () => {
+    $("chart").hidden = true;
+    $("chart-note").textContent = "Không vẽ được biểu đồ với bộ lọc này.";
+  });
+  $("chart").addEventListener("load", () => { $("chart").hidden = false; $("chart-note").textContent = ""; });
   window.addEventListener("hashchange", route);
   runSearch(0);
   route();

@@ -1,0 +1,129 @@
+"""Search over a real SQLite archive of hand-written records: folding, syntax, ranking, snippets."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from archive import Archive
+from archive.search import make_snippet, parse_query, positive_terms
+from models.errors import QueryError
+from archive_fixture import records
+
+R = records()
+NAME = {r.id: k for k, r in R.items()}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    path = tmp_path_factory.mktemp("search") / "archive.db"
+    with Archive(path) as a:
+        a.ingest_many(R.values())
+        yield a
+
+
+def found(archive, query, **kw) -> list[str]:
+    return [NAME[h.id] for h in archive.search(query, limit=100, **kw).hits]
+
+
+def test_query_without_diacritics_finds_accented_text(archive):
+    assert set(found(archive, "dang vien")) == {"R1", "R2", "R3", "R4", "R5", "R6", "R7"}
+    assert set(found(archive, "Dong Cuu")) == {"R4", "R8"}  # Đông Cứu and Đông Cửu fold alike
+
+
+def test_both_tone_placements_are_found(archive):
+    # R1 writes "Huyện uỷ" (new placement), R2 "Huyện ủy" (classic)
+    assert {"R1", "R2"} <= set(found(archive, "uy"))
+    assert {"R1", "R2"} <= set(found(archive, "huyện uỷ"))
+    assert {"R1", "R2"} <= set(found(archive, "huyện ủy"))
+
+
+def test_dak_song_spellings_find_the_same_records(archive):
+    sets = [set(found(archive, q)) for q in ("Đắk Song", "Dak Song", "Đăk Song", "dak song")]
+    assert sets[0] == {"R5", "R6"}
+    assert all(s == sets[0] for s in sets)
+
+
+def test_exact_accent_match_ranks_first(archive):
+    hits = archive.search("Đông Cứu").hits
+    assert [NAME[h.id] for h in hits] == ["R4", "R8"]
+    assert hits[0].exact and not hits[1].exact
+    # the folded query has no preference of its own, the accented one lifts the other commune
+    assert NAME[archive.search("Đông Cửu").hits[0].id] == "R8"
+
+
+def test_phrase_prefix_and_boolean_syntax(archive):
+    assert set(found(archive, '"dang vien moi"')) == {"R1", "R2", "R3", "R4", "R5", "R6", "R7"}
+    assert set(found(archive, '"vien dang"')) == set()  # word order matters in a phrase
+    assert set(found(archive, "luong*")) == {"R2"}
+    assert set(found(archive, "Gia OR Luong")) == {"R1", "R2", "R3"}
+    assert set(found(archive, "dang vien NOT Gia")) == {"R2", "R4", "R5", "R6", "R7"}
+    assert set(found(archive, "(Gia OR Luong) AND 102")) == {"R2"}
+    assert set(found(archive, "ket nap 89")) == {"R1", "R3"}
+
+
+def test_total_and_paging(archive):
+    first = archive.search("dang vien", limit=3)
+    second = archive.search("dang vien", limit=3, offset=3)
+    assert first.total == second.total == 7 and first.total_exact
+    assert len(first.hits) == 3 and len(second.hits) == 3
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+def test_empty_query_lists_newest_first(archive):
+    hits = archive.search("", limit=3).hits
+    assert [NAME[h.id] for h in hits] == ["R7", "R4", "R2"]
+
+
+def test_snippet_highlights_accented_text(archive):
+    hit = archive.search("dong cuu").hits[0]
+    assert "[[Đông Cứu]]" in hit.snippet
+    assert "<mark>Đông Cứu</mark>" in hit.snippet_html
+    assert hit.title == "Xã Đông Cứu kết nạp 5 đảng viên"
+
+
+def test_snippet_offsets_survive_unfolded_characters():
+    # a stray combining mark (fold() drops it) before the match must not shift the highlight
+    text = "Cafe\u0301 sáng. " + "x " * 200 + "kết nạp ĐẢNG VIÊN & quần chúng"
+    plain, html = make_snippet(text, positive_terms(parse_query("dang vien")))
+    assert "[[ĐẢNG VIÊN]]" in plain
+    assert "<mark>ĐẢNG VIÊN</mark> &amp; quần" in html
+    plain, _ = make_snippet("Tin – “Đảng viên” mới", positive_terms(parse_query("dang vien")))
+    assert plain == "Tin – “[[Đảng viên]]” mới"
+
+
+@pytest.mark.parametrize("query", ['"dang vien', "dang AND", "OR dang", "(dang", "dang)", "NOT", '""', "dang OR OR x"])
+def test_bad_queries_raise_query_error(archive, query):
+    with pytest.raises(QueryError) as e:
+        archive.search(query)
+    assert e.value.message and "\n" not in e.value.message
+
+
+def test_fts_operators_in_words_are_plain_text(archive):
+    # FTS5 syntax typed by a user (column filters, NEAR, ^) is searched as words, never executed
+    for q in ["title_folded:dang", "NEAR(dang vien)", "^dang", "dang + vien", "{text_folded}: x", "'; DROP"]:
+        archive.search(q)
+
+
+def test_database_opens_in_sqlite_utils_with_search(archive):
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    db = sqlite_utils.Database(archive.path)
+    assert db["records"].detect_fts() == "records_fts"
+    rows = list(db["records"].search("dong cuu", columns=["id", "title"]))
+    assert {NAME[r["id"]] for r in rows} == {"R4", "R8"}
+    db.conn.execute("INSERT INTO records_fts(records_fts) VALUES ('integrity-check')")
+    db.conn.close()
+
+
+def test_index_stays_in_sync_when_edited_outside_vnnews(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as a:
+        a.ingest(R["R4"])
+    con = sqlite3.connect(path)
+    con.execute("UPDATE records SET title_folded = 'Tin khac', text_folded = 'Mot bai khac hoan toan' WHERE id = ?", (R["R4"].id,))
+    con.commit()
+    con.close()
+    with Archive(path) as a:
+        assert a.search("dong cuu").total == 0
+        assert a.search("hoan toan").total == 1
