@@ -134,8 +134,18 @@ def place_conditions(conn: sqlite3.Connection, level: str, value: str) -> tuple[
 
 
 def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r",
-                fact_filters: bool = True) -> Where:
-    """SQL over ``records`` for every filter (kind/min/max through ``facts`` when ``fact_filters``)."""
+                fact_filters: bool = True, per_row: bool = False) -> Where:
+    """SQL over ``records`` for every filter (kind/min/max through ``facts`` when ``fact_filters``).
+
+    ``per_row``: the caller visits records one by one (driven by the full-text index), so facts are
+    checked per record (EXISTS on its rows) instead of collected up front (an IN list: a kind filter
+    can hold most of the archive). Places are always an IN list: they are selective."""
+
+    def related(table: str, cond: str) -> str:
+        if per_row and table == "facts":
+            return f"EXISTS (SELECT 1 FROM {table} WHERE record_id = {alias}.id AND {cond})"
+        return f"{alias}.id IN (SELECT record_id FROM {table} WHERE {cond})"
+
     w = Where([], [])
     if f is None:
         return w
@@ -143,7 +153,7 @@ def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r"
         value = getattr(f, level)
         if value:
             cond, params = place_conditions(conn, level, value)
-            w.sql.append(f"{alias}.id IN (SELECT record_id FROM record_places WHERE {cond})")
+            w.sql.append(related("record_places", cond))
             w.params.extend(params)
     lo = parse_day(f.date_from, end=False) if f.date_from else None
     hi = parse_day(f.date_to, end=True) if f.date_to else None
@@ -176,7 +186,7 @@ def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r"
         if f.max_value is not None:
             conds.append("value <= ?")
             params.append(f.max_value)
-        w.sql.append(f"{alias}.id IN (SELECT record_id FROM facts WHERE {' AND '.join(conds)})")
+        w.sql.append(related("facts", " AND ".join(conds)))
         w.params.extend(params)
     return w
 

@@ -294,7 +294,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
                 f"SELECT r.rid FROM records r{where.clause()} ORDER BY r.published_date DESC, r.rid DESC "
                 "LIMIT ? OFFSET ?", [*where.params, limit, offset])]
         else:
-            total, total_exact, ranked = _rank(conn, tree, where, limit, offset)
+            total, total_exact, ranked = _rank(conn, tree, filters, limit, offset)
     except sqlite3.OperationalError as e:
         if "fts5" in str(e) or "MATCH" in str(e) or "syntax" in str(e):
             raise QueryError(f"cannot search for {query!r}: {e}") from None
@@ -302,13 +302,22 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     return SearchResult(total=total, hits=_hits(conn, ranked, positive_terms(tree)), total_exact=total_exact)
 
 
-def _rank(conn: sqlite3.Connection, tree: Node | Term, where, limit: int, offset: int
+def _rank(conn: sqlite3.Connection, tree: Node | Term, filters: Filters | None, limit: int, offset: int
           ) -> tuple[int, bool, list[tuple[int, float, int]]]:
-    """(total, total_exact, [(rid, bm25, exact-term count)] for the page)."""
-    match = to_fts(tree)
-    join = " JOIN records r ON r.rid = records_fts.rowid" if where.sql else ""
-    base = f"FROM records_fts{join} WHERE records_fts MATCH ?{where.clause('AND')}"
-    params = [match, *where.params]
+    """(total, total_exact, [(rid, bm25, exact-term count)] for the page).
+
+    Record filters become one rowid set (built once from indexes); fact filters are checked per
+    match through a CROSS JOIN, which keeps FTS5 as the outer loop (re-running MATCH per record
+    would be far slower)."""
+    f = filters or Filters()
+    rec = build_where(conn, f, alias="rf", fact_filters=False)
+    facts = build_where(conn, Filters(kind=f.kind, min_value=f.min_value, max_value=f.max_value), alias="r",
+                        per_row=True)
+    join = " CROSS JOIN records r ON r.rid = records_fts.rowid" if facts.sql else ""
+    # unary + : a membership test per match, not rowid look-ups driving FTS5 (which are far slower)
+    cond = f" AND +records_fts.rowid IN (SELECT rf.rid FROM records rf{rec.clause()})" if rec.sql else ""
+    base = f"FROM records_fts{join} WHERE records_fts MATCH ?{cond}{facts.clause('AND')}"
+    params = [to_fts(tree), *rec.params, *facts.params]
     window = max(RANK_WINDOW, offset + limit)
     # The newest ``window`` matches, newest first: FTS5 walks its doclists backwards and stops.
     newest = [r[0] for r in conn.execute(

@@ -42,6 +42,8 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
         raise QueryError(f"--kind {kind} conflicts with the kind filter {f.kind}")
     check_value_filters(f)
     levels = BY[: BY.index(by) + 1]  # a district is named with its province, a commune with both
+    if f.is_empty():
+        return _from_cells(conn, kind, levels, per)
     where = build_where(conn, Filters(province=f.province, district=f.district, commune=f.commune,
                                       date_from=f.date_from, date_to=f.date_to, site=f.site, author=f.author),
                         alias="r")
@@ -73,6 +75,29 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
         out: dict = dict(zip(levels, names, strict=True))
         if per:
             out[per] = t
+        out.update(kind=kind, total=total, articles=articles, duplicates_dropped=dups)
+        rows.append(out)
+        dropped += dups
+    return StatsResult(rows=rows, duplicates_dropped=dropped)
+
+
+def _from_cells(conn: sqlite3.Connection, kind: str, levels: tuple[str, ...], per: str | None) -> StatsResult:
+    """The unfiltered aggregate from stats_cells (kept exact at ingest): a few thousand rows at most."""
+    by = levels[-1]
+    t = {"year": "substr(c.month, 1, 4)", "month": "c.month", None: "''"}[per]
+    keys = ", ".join(f"c.{lv}_folded" for lv in levels)
+    sql = f"""
+        SELECT {", ".join(f"min(c.{lv})" for lv in levels)}, {t} AS t, sum(c.total), sum(c.articles),
+               sum(c.duplicates)
+        FROM stats_cells c WHERE c.kind = ? AND c.{by}_folded != '' AND (c.articles > 0 OR c.duplicates > 0)
+        GROUP BY {keys}, t ORDER BY {keys}, t
+    """
+    rows, dropped = [], 0
+    for row in conn.execute(sql, (kind,)):
+        names, tv, total, articles, dups = row[: len(levels)], row[len(levels)], *row[len(levels) + 1:]
+        out: dict = dict(zip(levels, names, strict=True))
+        if per:
+            out[per] = tv or None
         out.update(kind=kind, total=total, articles=articles, duplicates_dropped=dups)
         rows.append(out)
         dropped += dups

@@ -91,6 +91,7 @@ class Archive:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA cache_size = -65536")
+            self.conn.execute("PRAGMA wal_autocheckpoint = 8192")  # fewer fsyncs during bulk ingest
             self._migrate()
         except sqlite3.Error as e:
             self.conn.close()
@@ -331,6 +332,7 @@ def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str |
     else:
         conn.execute(f"UPDATE records SET {', '.join(c + ' = ?' for c in _RECORD_COLS)} WHERE rid = ?",
                      (*values, rid))
+        _uncount_headlines(conn, rec.id)
         for table in ("facts", "record_places", "headlines"):
             conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (rec.id,))
     if rec.facts:
@@ -345,6 +347,33 @@ def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str |
         conn.executemany("INSERT INTO headlines (record_id, kind, value, province, district, commune, "
                          "province_folded, district_folded, commune_folded, place_key, period_key, year, month, "
                          "published_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", heads)
+        for h in heads:
+            _count_headline(conn, h, +1)
+
+
+_SAME_FIGURE = ("SELECT 1 FROM headlines WHERE kind = ? AND place_key = ? AND period_key = ? AND value = ? "
+                "AND record_id != ? LIMIT 1")
+
+
+def _count_headline(conn: sqlite3.Connection, h: tuple, sign: int) -> None:
+    """Add (+1) or remove (-1) one headline row in stats_cells: a figure another article already
+    reports only moves the duplicates count."""
+    (record_id, kind, value, prov, dist, comm, pf, df, cf, place_key, period_key, _year, month, _pub) = h
+    repeated = conn.execute(_SAME_FIGURE, (kind, place_key, period_key, value, record_id)).fetchone() is not None
+    total, articles, dups = (0, 0, sign) if repeated else (sign * value, sign, 0)
+    conn.execute(
+        "INSERT INTO stats_cells (kind, province_folded, district_folded, commune_folded, month, province, district, "
+        "commune, total, articles, duplicates) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT DO UPDATE SET total = total + excluded.total, articles = articles + excluded.articles, "
+        "duplicates = duplicates + excluded.duplicates",
+        (kind, pf or "", df or "", cf or "", month or "", prov, dist, comm, total, articles, dups))
+
+
+def _uncount_headlines(conn: sqlite3.Connection, record_id: str) -> None:
+    for h in conn.execute("SELECT record_id, kind, value, province, district, commune, province_folded, "
+                          "district_folded, commune_folded, place_key, period_key, year, month, published_date "
+                          "FROM headlines WHERE record_id = ?", (record_id,)).fetchall():
+        _count_headline(conn, h, -1)
 
 
 def _fact_row(record_id: str, idx: int, f: Fact) -> tuple:

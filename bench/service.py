@@ -87,10 +87,17 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
     raise SystemExit("server did not start within 60 s")
 
 
+def percentile(values: list[float], p: float) -> float:
+    lat = sorted(values)
+    return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+
+
 async def load(client: httpx.AsyncClient, make_request, *, total: int, concurrency: int,
-               seconds: float) -> dict[str, float]:
-    """Run up to ``total`` requests, ``concurrency`` at a time, stopping new ones after ``seconds``."""
+               seconds: float, kinds: int = 1) -> dict:
+    """Run up to ``total`` requests, ``concurrency`` at a time, stopping new ones after ``seconds``.
+    Request ``n`` is of kind ``n % kinds``; latencies are also kept per kind."""
     latencies: list[float] = []
+    by_kind: dict[int, list[float]] = {}
     errors = 0
     counter = itertools.count()
     stop_at = time.monotonic() + seconds
@@ -108,19 +115,16 @@ async def load(client: httpx.AsyncClient, make_request, *, total: int, concurren
             except httpx.HTTPError:
                 ok = False
             latencies.append(time.perf_counter() - t0)
+            by_kind.setdefault(n % kinds, []).append(latencies[-1])
             errors += not ok
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
-    lat = sorted(latencies)
-
-    def pct(p: float) -> float:
-        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
-
-    return {"requests": len(lat), "errors": errors, "seconds": elapsed, "rps": len(lat) / elapsed,
-            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
-            "mean": statistics.fmean(lat) * 1000 if lat else float("nan")}
+    return {"requests": len(latencies), "errors": errors, "seconds": elapsed, "rps": len(latencies) / elapsed,
+            "p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95),
+            "p99": percentile(latencies, 0.99), "by_kind": by_kind,
+            "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan")}
 
 
 async def run(base: str, pages: list[bytes], args: argparse.Namespace) -> list[tuple[str, dict[str, float]]]:
@@ -132,7 +136,7 @@ async def run(base: str, pages: list[bytes], args: argparse.Namespace) -> list[t
         out = []
         out.append(("GET /search", await load(
             client, lambda n: client.get("/search", params=SEARCHES[n % len(SEARCHES)]),
-            total=args.requests, concurrency=args.concurrency, seconds=args.seconds)))
+            total=args.requests, concurrency=args.concurrency, seconds=args.seconds, kinds=len(SEARCHES))))
         out.append(("GET /stats", await load(
             client, lambda n: client.get("/stats", params=STATS[n % len(STATS)]),
             total=args.requests, concurrency=args.concurrency, seconds=args.seconds)))
@@ -174,6 +178,12 @@ def main() -> None:
     for name, r in results:
         print(f"{name:<15}{r['requests']:>9}{r['errors']:>8}{r['rps']:>9.1f}{r['p50']:>9.1f}"
               f"{r['p95']:>9.1f}{r['p99']:>9.1f}")
+    search = dict(results)["GET /search"]
+    print("\n/search latency by query (under the same load):")
+    for i, params in enumerate(SEARCHES):
+        lat = search["by_kind"].get(i, [])
+        print(f"  {len(lat):>5} x {str(params):<62} p50 {percentile(lat, 0.5):>8.1f} ms   "
+              f"p95 {percentile(lat, 0.95):>8.1f} ms")
 
 
 if __name__ == "__main__":

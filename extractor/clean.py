@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from itertools import islice
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 from bs4.element import CData, Script, Stylesheet, TemplateString
@@ -26,9 +26,7 @@ from models.text import fold
 
 _SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction, CData, Script, Stylesheet, TemplateString)
 BLOCK_TAGS = frozenset(
-    "p div section article main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote pre table thead tbody tfoot tr "
-    "td th caption figure figcaption address center hr fieldset details summary body html header footer nav "
-    "aside form".split())
+    ["p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure", "figcaption", "address", "center", "hr", "fieldset", "details", "summary", "body", "html", "header", "footer", "nav", "aside", "form"])
 _INLINE_ALIGN = re.compile(r"text-align\s*:\s*(right|center)", re.I)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
@@ -296,6 +294,9 @@ def find_container(soup: BeautifulSoup, index: Index | None = None) -> tuple[Tag
     return (el, "density") if el is not None else (soup.body or soup, "none")
 
 
+_PARA_LIKE = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "pre", "blockquote"})
+
+
 def _densest(soup: BeautifulSoup) -> Tag | None:
     """Readability-style scoring: text blocks vote for their parent (and half for the grandparent)."""
     pat = patterns()
@@ -326,17 +327,22 @@ def _densest(soup: BeautifulSoup) -> Tag | None:
         if n < 25 or linked > n * 0.5:
             continue
         score = 1 + commas + min(n / 100, 3)
-        parent = block if block.name not in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6") else block.parent
-        for share, el in ((1.0, parent), (0.5, parent.parent if parent is not None else None)):
-            if el is None or not isinstance(el, Tag):
-                continue
-            scores.setdefault(id(el), [el, 0.0])[1] += score * share
+        # the block itself (unless it is a mere paragraph), its parent (where sibling paragraphs
+        # add up) and half to the grandparent; on a tie the deeper element wins (inserted first).
+        parent = block.parent
+        grand = parent.parent if isinstance(parent, Tag) else None
+        targets = [(1.0, parent), (0.5, grand)]
+        if block.name not in _PARA_LIKE:
+            targets.insert(0, (1.0, block))
+        for share, el in targets:
+            if isinstance(el, Tag) and el.name != "[document]":
+                scores.setdefault(id(el), [el, 0.0])[1] += score * share
     if not scores:
         return None
     stats = Stats(soup)
     best: tuple[float, Tag] | None = None
-    for el, score in sorted(scores.values(), key=lambda x: -x[1])[:50]:
-        if el.name in ("html", "body"):
+    for el, score in sorted(scores.values(), key=lambda x: -x[1])[:50]:  # stable: ties keep order
+        if el.name == "html":
             score *= 0.5
         if any(is_boilerplate(a) for a in [el, *islice(el.parents, 6)] if isinstance(a, Tag)):
             score *= 0.2

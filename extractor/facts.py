@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from extractor.facts_nlp import Sentence, engine, fold_same_length, split_sentences
 from extractor.facts_summary import place_mentions, summarise
@@ -47,26 +48,15 @@ class _Num:
 def find_facts(text: str, *, title: str | None = None, lead: str | None = None,
                published: date | None = None) -> list[Fact]:
     """All Party-development facts of ``text`` (record.text), title/lead-confirmed figures first."""
-    if not text:
-        return []
-    eng = engine()
-    folded = fold_same_length(text)
-    hits = find_periods(folded, text, published)
-    facts = FactList()
-    inherited: set[int] = set()
-    for s, e in split_sentences(text):
-        if not eng.wanted(folded[s:e]):
-            continue
-        sent = eng.parse(text, s, e)
-        facts.extend(_sentence_facts(sent, hits, published, facts, inherited))
-    _mark_previous(facts, inherited)
-    if title is None and lead is None:
+    memo: dict[str, Sentence] = {}  # a lead usually repeats a body sentence: segment it once
+    facts = _find(text, published, memo)
+    if not (title or lead):
         return facts
     echo: set[tuple[str, int, int | None]] = set()
     seen = {(f.kind, f.value, f.badge_years) for f in facts}
     for extra in (title, lead):
         if extra:
-            for f in find_facts(normalize(extra), published=published):
+            for f in _find(normalize(extra), published, memo):
                 key = (f.kind, f.value, f.badge_years)
                 echo.add(key)
                 if key not in seen:
@@ -75,6 +65,23 @@ def find_facts(text: str, *, title: str | None = None, lead: str | None = None,
                     seen.add(key)
     order = {id(f): n for n, f in enumerate(facts)}
     facts.sort(key=lambda f: (0 if (f.kind, f.value, f.badge_years) in echo else 1, order[id(f)]))
+    return facts
+
+
+def _find(text: str, published: date | None, memo: dict[str, Sentence]) -> FactList:
+    facts = FactList()
+    if not text:
+        return facts
+    eng = engine()
+    folded = fold_same_length(text)
+    hits = find_periods(folded, text, published)
+    inherited: set[int] = set()
+    for s, e in split_sentences(text):
+        if not eng.wanted(folded[s:e]):
+            continue
+        sent = eng.parse(text, s, e, memo)
+        facts.extend(_sentence_facts(sent, hits, published, facts, inherited))
+    _mark_previous(facts, inherited)
     return facts
 
 
@@ -109,21 +116,35 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
     party_ctx = any(o.lower().startswith("đảng") for o in sent.orig)
 
     tiers: dict[int, int] = {}  # syllable index of a tier number -> years
-    for num in nums:
-        if _is_tier(sent, num, by_start, has_badge_cue, eng.tiers):
-            tiers[num.i] = num.value
+    skip: set[int] = set()  # numbers that only name tiers: lists and ranges ("30, 40, 45 ... 70 năm")
+    for n, num in enumerate(nums):
+        if not _is_tier(sent, num, by_start, has_badge_cue, eng.tiers):
+            continue
+        # Walk back over "30, 40, ..., 65, 70 năm" / "từ 30 đến 65 năm": a list or range of tiers.
+        k, chain = n, []
+        while k > 0 and nums[k - 1].value in eng.tiers and nums[k - 1].j < num.i and all(
+                x in (",", "va", "den", "-", "–", "toi") for x in sent.sylls[nums[k - 1].j:nums[k].qi]):
+            chain.append(nums[k - 1].i)
+            k -= 1
+        after = sent.sylls[num.j + 1:num.j + 3]
+        if chain or after in (["tro", "len"], ["tro", "xuong"]):
+            skip.update(chain + [num.i])
+            continue
+        tiers[num.i] = num.value
 
     out: list[Fact] = []
     used_tiers: set[int] = set()
     # A sentence opening with "Trong đó"/"Trong số đảng viên mới kết nạp" breaks down an earlier fact.
     opens_bd = bool(breakdowns) and breakdowns[0] == 0
     for num in nums:
-        if num.i in tiers:
+        if num.i in tiers or num.i in skip:
             continue
         obj = _object(sent, num.j, by_start)
         if obj and obj[0] == "unit":
             continue
         in_bd = _after_breakdown(num, breakdowns)
+        if obj and obj[0] == "reject" and _into_party(sent, obj[1]):
+            obj = ("person", obj[1])  # "89 đoàn viên được kết nạp vào Đảng"
         if obj and obj[0] == "reject":
             if not in_bd:
                 continue  # "kết nạp 120 hội viên": a mass organisation, not the Party
@@ -162,8 +183,9 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
             if not (_tight(sent, cue_span, num) or (place is not None and in_bd)) or not _ends_clause(sent, num.j):
                 continue
         elif obj[0] == "org":
-            if not _has_before(sent, num, {"co", "gom", "so", "voi"}) and kind != "party_members_total":
-                continue
+            if kind in FLOW_KINDS or (not _has_before(sent, num, {"co", "gom", "so", "voi"})
+                                      and kind != "party_members_total"):
+                continue  # "3 chi bộ kết nạp được đảng viên": branches are not admitted
             kind = "party_orgs_total"
         elif obj[0] == "badge":
             if kind != "badges":
@@ -180,6 +202,8 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
             used_tiers.add(tier)
         end_syl = obj[1] if obj else num.j
         start_syl = cue_span[0] if cue_span and cue_span[0] < num.qi and num.qi - cue_span[1] <= 8 else num.qi
+        if years is not None:  # the evidence shows the tier too: "70 năm: 3 đồng chí", "64 ... tròn 70 năm"
+            start_syl, end_syl = min(start_syl, tier), max(end_syl, min(tier + 2, len(sent.sylls)))
         fact = Fact(kind=kind, value=num.value, qualifier=num.qualifier, badge_years=years,
                     evidence=Evidence(start=sent.starts[start_syl], end=sent.ends[end_syl - 1], sentence=sent.text),
                     place=Locality(mention=place) if place else None)
@@ -189,12 +213,20 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
     return out
 
 
+def _into_party(sent: Sentence, k: int) -> bool:
+    """Whether the clause after a mass-organisation noun says its members were admitted into the Party."""
+    _lo, hi = _segment(sent, k)
+    words = sent.orig[k:hi]
+    return any(words[x].lower() == "vào" and words[x + 1] == "Đảng" for x in range(len(words) - 1)) and any(
+        label == "cue:new_members" and k <= s0 < hi for label, s0, _e in sent.matches)
+
+
 def _owner(out: list[Fact], history: list[Fact], kind: str | None, sent_start: int) -> Fact | None:
     """The fact a breakdown qualifies: the last actual one (of the cue's kind) in this sentence,
     else, for a sentence opening with the breakdown, in the sentences just before."""
     for pool in (out, [f for f in history if sent_start - f.evidence.end < 600]):
         for f in reversed(pool):
-            if (kind is None or f.kind == kind) and f.role == "actual":
+            if (kind is None or f.kind == kind) and f.role == "actual" and f.badge_years is None:
                 return f
     return None
 
@@ -495,6 +527,12 @@ def _single_badges(sent: Sentence, tiers: dict[int, int], used: set[int], by_sta
     return out
 
 
+@cache
+def _TITLES() -> frozenset[str]:  # noqa: N802 - a constant loaded once
+    """Person titles as written ("nguyên", not the surname "Nguyễn" that folds alike)."""
+    return frozenset(t.lower() for t in engine().data["badges"]["person_titles"])
+
+
 _STRONG_TITLES = {"ong", "ba", "cu", "dong chi", "d / c", "cu ong", "cu ba"}
 
 
@@ -503,7 +541,8 @@ def _name_after(sent: Sentence, k: int, hi: int, strict: bool = False) -> str | 
     "cụ Bích"). Without a title (``strict`` off) a name must start with a common surname."""
     start, strong, titled = k, False, False
     while True:
-        here = [(e, " ".join(sent.sylls[s:e])) for label, s, e in sent.matches if label == "title" and s == start]
+        here = [(e, " ".join(sent.sylls[s:e])) for label, s, e in sent.matches if label == "title" and s == start
+                and " ".join(sent.orig[s:e]).lower().replace(" / ", "/") in _TITLES()]
         if not here:
             break
         e, words = max(here)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from models.text import fold
@@ -143,26 +144,31 @@ class Engine:
             return False
         return bool(_COUNT_NOUN.search(folded_sentence) or _CUE_COUNT.search(folded_sentence))
 
-    def parse(self, text: str, start: int, end: int) -> Sentence:
-        """Segment one sentence and run the phrase matcher over its syllables (memoised by text)."""
-        rel = self._parse_text(text[start:end])
+    def parse(self, text: str, start: int, end: int, memo: dict[str, Sentence] | None = None) -> Sentence:
+        """Segment one sentence and run the phrase matcher over its syllables (``memo`` caches by text)."""
+        key = text[start:end]
+        rel = memo.get(key) if memo is not None else None
+        if rel is None:
+            rel = self._parse_text(key)
+            if memo is not None:
+                memo[key] = rel
         return Sentence(start=start, end=end, text=rel.text, sylls=rel.sylls, orig=rel.orig,
                         starts=[x + start for x in rel.starts], ends=[x + start for x in rel.ends],
                         word_start=rel.word_start, matches=rel.matches)
 
-    @lru_cache(maxsize=512)  # noqa: B019 - one engine per process; a lead often repeats a body sentence
     def _parse_text(self, text: str) -> Sentence:
         sent = Sentence(start=0, end=len(text), text=text)
         # underthesea's CRF costs ~0.1 ms per syllable, so only windows of a few words around each
         # count-like figure are segmented; the rest is split on spaces, which is all the matcher needs.
         tokens = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        ends = [e for _s, e in tokens]
         folded = fold_same_length(text)
         wanted = [False] * len(tokens)
-        for rx in (_COUNT_NOUN, _CUE_COUNT):
+        for rx, window in ((_COUNT_NOUN, _WINDOW), (_CUE_COUNT, 0)):
             for m in rx.finditer(folded):
-                first = next((n for n, (_s, e) in enumerate(tokens) if e > m.start()), len(tokens))
-                last = next((n for n, (_s, e) in enumerate(tokens) if e >= m.end()), len(tokens) - 1)
-                for n in range(max(0, first - _WINDOW), min(len(tokens), last + _WINDOW + 1)):
+                first = bisect_right(ends, m.start())
+                last = min(bisect_left(ends, m.end()), len(tokens) - 1)
+                for n in range(max(0, first - window), min(len(tokens), last + window + 1)):
                     wanted[n] = True
         n = 0
         while n < len(tokens):
@@ -205,19 +211,18 @@ class Engine:
 
 
 _WORD = re.compile(r"\S+")
-_WINDOW = 3  # words segmented on each side of a figure
+_WINDOW = 2  # words segmented on each side of a counted figure
 _NUM = r"(?:(?<![\d/.,-])\d[\d.]*(?![\d%/]|,\d|-\d)|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan)\b)"
 _COUNT_NOUN = re.compile(_NUM + r"\s+(?:[^\s,;.]+\s+){0,2}?(?:dang vien|dong chi|quan chung|nguoi|truong hop|doi tuong|"
-                         r"chi bo|to chuc|huy hieu|huy chuong|ca nhan|hoc vien|d/c|dang bo|tccs|nam tuoi|tuoi dang)")
+                         r"chi bo|to chuc|huy hieu|huy chuong|ca nhan|hoc vien|d/c|dang bo|tccs|nam tuoi|tuoi dang|"
+                         r"doan vien|hoi vien)")
 _CUE_COUNT = re.compile(r"(?:ket nap|chinh thuc|huy hieu|tuoi dang|tong so|:|\|)\s*(?:[^\s,;.]+\s+){0,3}?" + _NUM)
 
 
-@lru_cache(maxsize=256)
-def _segment_words(sentence: str) -> tuple[str, ...]:
-    """underthesea word segmentation, memoised: a lead usually repeats the first body sentence."""
+def _segment_words(text: str) -> list[str]:
     from underthesea import word_tokenize
 
-    return tuple(word_tokenize(sentence))
+    return word_tokenize(text)
 
 
 @cache

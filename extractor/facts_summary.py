@@ -174,12 +174,15 @@ def summarise(facts: list[Fact], locality: Locality | None) -> Summary:
         if group:
             for f in group:
                 by_years.setdefault(str(f.badge_years), f.value)
+            _add_singles(by_years, group, singles)
         else:
             for f in _distinct_people(singles):
                 by_years[str(f.badge_years)] = by_years.get(str(f.badge_years), 0) + 1
     elif tiered:
-        for f in _first_run(sorted(tiered, key=lambda f: f.evidence.start)):
+        group = _first_run(sorted(tiered, key=lambda f: f.evidence.start))
+        for f in group:
             by_years.setdefault(str(f.badge_years), f.value)
+        _add_singles(by_years, group, singles)
         summary.badges = sum(by_years.values())
     elif singles:
         people = _distinct_people(singles)
@@ -188,6 +191,15 @@ def summarise(facts: list[Fact], locality: Locality | None) -> Summary:
         summary.badges = len(people)
     summary.badges_by_years = dict(sorted(by_years.items(), key=lambda kv: -int(kv[0])))
     return summary
+
+
+def _add_singles(by_years: dict[str, int], group: list[Fact], singles: list[Fact]) -> None:
+    """Named recipients listed in the same sentence as tier counts ("40 năm cho đồng chí A và 30 năm cho
+    5 đồng chí") join the tiers, unless their tier already has a count."""
+    sentences = {f.evidence.sentence for f in group}
+    for f in _distinct_people([f for f in singles if f.evidence.sentence in sentences]):
+        if str(f.badge_years) not in by_years:
+            by_years[str(f.badge_years)] = 1
 
 
 def _first_run(tiered: list[Fact]) -> list[Fact]:

@@ -18,9 +18,18 @@ from importlib import resources
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from extractor.clean import BLOCK_TAGS, Index, Paragraph, _label, class_tokens, is_hidden, patterns, squash, text_of
-from models.record import VN_TZ
+from extractor.clean import (
+    BLOCK_TAGS,
+    Index,
+    Paragraph,
+    class_tokens,
+    is_hidden,
+    patterns,
+    squash,
+    text_of,
+)
 from extractor.decode import normalize_text as normalize
+from models.record import VN_TZ
 from models.text import fold
 
 Moment = datetime | date
@@ -446,6 +455,8 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     if bd.source_prefix.match(text):
         src = text.strip("()").strip()
         return (None, src) if 5 <= len(src) <= 80 else None
+    if text in bd.agencies or text.strip("()") in bd.agencies:
+        return None, text.strip("()")
     had_prefix = bool(bd.prefix.match(text))
     text = bd.prefix.sub("", text).strip()
     text = re.sub(r"\s*\([^)]*\)\s*", " ", text).strip()  # "(Trung tâm VH-TT&TT huyện)"

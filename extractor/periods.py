@@ -24,8 +24,9 @@ _DASH = r"\s*[-–—]\s*"
 # Order matters: longer, more specific phrasings first; a later pattern never overlaps an earlier hit.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("previous", re.compile(r"cung ky(?: nam (?:truoc|ngoai)| nam " + _Y + r")?|nam (?:truoc|ngoai)|nam lien truoc")),
-    ("since_start", re.compile(r"tu dau nam(?: " + _Y + r")?(?: (?:den|toi) (?:nay|thoi diem nay|(?:ngay )?(\d{1,2})/(\d{1,2})(?:/" + _Y + r")?))?")),
     ("months", re.compile(r"(\d{1,2}|ba|sau|chin) thang (dau|cuoi) nam(?: " + _Y + r")?")),
+    ("months_in", re.compile(r"(?<=trong )(\d{1,2}|ba|sau|chin) thang(?! (?:cuoi|toi|qua|nay|gan|lien))(?: nam " + _Y + r")?")),
+    ("since_start", re.compile(r"(?:tu )?dau nam(?: " + _Y + r")?(?: (?:den|toi) (?:nay|thoi diem nay|(?:ngay )?(\d{1,2})/(\d{1,2})(?:/" + _Y + r")?))?")),
     ("quarter", re.compile(r"quy (iv|iii|ii|i|[1-4])\b(?:(?: nam |/)" + _Y + r")?")),
     ("term", re.compile(r"nhiem ky (?:dai hoi )?(?:[a-z]+ )?" + _Y + _DASH + _Y)),
     ("term_past", re.compile(r"(?:trong |ca |suot )?nhiem ky (?:vua qua|qua|truoc)|tu dau nhiem ky(?: den nay)?|trong nhiem ky|luy ke")),
@@ -117,7 +118,9 @@ def _resolve(name: str, m: re.Match[str], published: date | None, pub_year: int 
                 p.end = published
             else:
                 p.end = _year_end(y)
-    elif name == "months":
+    elif name in ("months", "months_in"):
+        if name == "months_in":  # "trong 9 tháng": the first months of the year
+            g = (g[0], "dau", g[1])
         n = _n(g[0])
         y = int(g[2]) if g[2] else pub_year
         explicit = int(g[2]) if g[2] else None

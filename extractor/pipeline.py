@@ -8,6 +8,7 @@ facts -> places -> summary. Each stage is pure; everything a stage could not det
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,10 +18,10 @@ from bs4 import BeautifulSoup
 
 from extractor.clean import Index, extract_body, patterns
 from extractor.decode import decode
+from extractor.decode import normalize_text as normalize
 from extractor.meta import Meta, fold, leading, read_meta, signature
 from models.errors import DecodeError
 from models.record import ExtractorInfo, Record, format_published, record_id
-from extractor.decode import normalize_text as normalize
 
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -39,8 +40,9 @@ def read_page(html: bytes | str, url: str | None = None, *, http_charset: str | 
     """Decode, parse once, read metadata and the main text. Raises DecodeError for non-pages."""
     decoded = decode(html, http_charset=http_charset)
     warnings = [f"decode: {w}" for w in decoded.warnings]
+    markup = _slim(decoded.text)
     try:
-        soup = BeautifulSoup(decoded.text, "lxml")
+        soup = BeautifulSoup(markup, "lxml")
     except RecursionError as e:  # pragma: no cover - lxml builds iteratively; kept as a guard
         raise DecodeError("page too deeply nested to parse") from e
     if soup.find(True) is None:
@@ -80,6 +82,19 @@ def read_page(html: bytes | str, url: str | None = None, *, http_charset: str | 
         warnings.append("text: no body container found; the whole page was used")
     warnings.extend(meta.warnings)
     return Page(meta, text, body.method, warnings)
+
+
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{512,}")
+_BIG_SCRIPT = re.compile(r"(<script\b(?![^>]*ld\+json)[^>]*>)(.{65536,}?)(</script>)", re.I | re.S)
+
+
+def _slim(markup: str) -> str:
+    """Drop inline base64 images and huge scripts before parsing: they carry no text, cost parse
+    time, and past libxml2's 10 MB attribute limit they derail the parse of everything after."""
+    if len(markup) < 200_000:
+        return markup
+    markup = _DATA_URI.sub("data:,", markup)
+    return _BIG_SCRIPT.sub(r"\1\3", markup)
 
 
 def _drop_repeats(texts: list[str], title: str | None) -> list[str]:

@@ -63,6 +63,7 @@ def _load_type_words() -> tuple[list, dict, dict, frozenset, dict]:
 _TYPES, _COMMITTEES, _ABBREV, _ABBREV_NO_DOT, _TYPE_NAMES = _load_type_words()
 _BEFORE_NAME = frozenset({".", "uy", *_ABBREV_NO_DOT, *(w[-1] for w, _, _ in _TYPES)})
 _WORD = re.compile(r"\w+|[^\w\s\-'`\u2013\u2014\u00b4]")
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 _DASH = re.compile(r"[-\u2013\u2014/]")
 _GLUE_WORDS = frozenset({",", "va", ";"})
 _LIST_GLUE = ({","}, {"va"}, {",", "va"}, {";"})
@@ -279,14 +280,20 @@ def _candidates(gaz: Gazetteer, m: Mention, era: str, ctx: _Context) -> list[Uni
         units = [u for u in units if u.level == "province" or ctx.supports(u) == 2]
         # "Châu Thành" bare on Bến Tre's portal: the district, not its thị trấn of the same name
         units = [u for u in units if not any(gaz.is_within(u, o) for o in units)]
+    named = _type_named(m)
+    if len(units) > 1 and named:  # "TP Thái Nguyên" is the city: a tỉnh is never a "thành phố"
+        units = [u for u in units if u.level != "province" or u.type in named] or units
     if len(units) > 1 and m.exact:  # a diacritic text names "Đắk Hà", not "Đăk Hà"
         exact = [u for u in units if u.short == m.name or m.name in u.aliases]
         units = exact or units
-    if len(units) > 1 and m.prefix:  # "thị trấn Gia Bình" is not "phường Gia Bình"
-        typ = _TYPE_NAMES.get(m.prefix.split()[0] if m.prefix.endswith("uy") else m.prefix.rstrip(" ."))
-        typed = [u for u in units if u.type in typ] if typ else []
-        units = typed or units
     return units
+
+
+def _type_named(m: Mention) -> tuple[str, ...]:
+    """The unit types the mention's type word names ("thị trấn" -> Thị trấn); () when bare."""
+    if not m.prefix:
+        return ()
+    return _TYPE_NAMES.get(m.prefix.split()[0] if m.prefix.endswith("uy") else m.prefix.rstrip(" ."), ())
 
 
 def _resolve_all(gaz: Gazetteer, mentions: list[Mention], era: str,
@@ -315,6 +322,9 @@ def _resolve_all(gaz: Gazetteer, mentions: list[Mention], era: str,
                         gaz.is_within(u, o) or gaz.is_within(o, u) for o in others):
                     s += 1
             s += 3 * ctx.supports(u)
+            # the type word breaks a tie ("thị trấn Gia Bình", not "phường Gia Bình") but never beats
+            # context: "xã Việt Hùng" of Quế Võ has been a phường since 2023
+            s += u.type in _type_named(m)
             scored.append((s, u))
         scored.sort(key=lambda x: -x[0])
         if scored[0][0] > 0 and scored[0][0] > scored[1][0]:
@@ -324,19 +334,24 @@ def _resolve_all(gaz: Gazetteer, mentions: list[Mention], era: str,
     return out, ambiguous
 
 
-def _subject_in(gaz: Gazetteer, found: list[tuple[Mention, Unit]], title: bool) -> tuple[Unit, Mention] | None:
-    """The subject a zone states: its first unit, refined down when it is written as an address
-    ("xã Đông Cứu, huyện Gia Bình"), lifted to the common parent when a title names siblings."""
+def _subject_in(gaz: Gazetteer, found: list[tuple[Mention, Unit]], zone: str,
+                whole: bool) -> tuple[Unit, str | None] | None:
+    """The subject a zone states: its first unit (an address after it, "xã Đông Cứu, huyện Gia
+    Bình", only names parents; deeper units after it are a breakdown), lifted to the common parent
+    when the title, or the sentence naming that first unit, names siblings ("huyện A và huyện B")."""
     if not found:
         return None
     m0, u0 = found[0]
-    units = [u for _, u in found]
-    if title:
-        same = {u.key for u in units if u.level == u0.level and not gaz.is_within(u, u0)}
-        if len(same) > 1:
-            common = _common_parent(gaz, [u for u in units if u.key in same])
-            return (common, m0) if common else None
-    return u0, m0
+    end = len(zone)
+    if not whole:
+        stop = _SENTENCE_END.search(zone, m0.end)
+        end = stop.start() if stop else end
+    units = [u for m, u in found if m.start < end]
+    same = {u.key for u in units if u.level == u0.level and not gaz.is_within(u, u0)}
+    if len(same) > 1:
+        common = _common_parent(gaz, [u for u in units if u.key in same])
+        return (common, None) if common else None
+    return u0, m0.text
 
 
 def _common_parent(gaz: Gazetteer, units: list[Unit]) -> Unit | None:
@@ -364,26 +379,39 @@ def resolve_locality(*, title: str | None, lead: str | None, text: str, site: st
     """The article's subject unit: what the title says, else the lead, else the site's own unit,
     else the first unit of the body's first paragraphs; None when nothing is certain.
 
+    After the reform a text may still name only abolished units ("Huyện ủy Gia Bình" in July 2025):
+    the subject is then the new province they lie in, the most specific unit that is certain.
+
     The body is read only when needed (a name left ambiguous, or no place in title and lead),
     and only its first 1,500 characters: that keeps this well under a millisecond an article."""
     gaz = gazetteer()
-    finder = _finder()
     from extractor.sites import unit_for_host
 
     site_unit = unit_for_host(site) if site else None
     # no date: a portal of the new map publishes after the reform
     era = era_of(published) if published is not None or site_unit is None else site_unit.era
-    ctx = _Context(gaz, era, site_unit)
-    head = [finder.find(title or ""), finder.find(lead or "")]
+    got = _subject(gaz, title or "", lead or "", text or "", era, _Context(gaz, era, site_unit))
+    if got is None and era == "post2025":
+        old = _subject(gaz, title or "", lead or "", text or "", "pre2025", _Context(gaz, "pre2025", site_unit))
+        if old is not None:
+            new = gaz.successors(gaz.province_of(old[0]))
+            got = (new[0], None) if len(new) == 1 else None
+    return to_locality(gaz, got[0], got[1]) if got else None
+
+
+def _subject(gaz: Gazetteer, title: str, lead: str, text: str, era: str,
+             ctx: _Context) -> tuple[Unit, str | None] | None:
+    finder = _finder()
+    head = [finder.find(title), finder.find(lead)]
     body: list[Mention] | None = None
     resolved, ambiguous = _resolve_all(gaz, head[0] + head[1], era, ctx)
     if ambiguous and text:
         body = finder.find(text[:_BODY_CHARS])
         resolved, _ = _resolve_all(gaz, head[0] + head[1] + body, era, ctx)
-    for i, zone in enumerate(head):
-        got = _subject_in(gaz, [(m, resolved[id(m)]) for m in zone if id(m) in resolved], title=i == 0)
+    for i, (zone, zone_text) in enumerate(zip(head, (title, lead), strict=True)):
+        got = _subject_in(gaz, [(m, resolved[id(m)]) for m in zone if id(m) in resolved], zone_text, i == 0)
         if got:
-            return to_locality(gaz, got[0], got[1].text)
+            return got
     if body is None:
         body = finder.find(text[:_BODY_CHARS]) if text else []
         resolved, _ = _resolve_all(gaz, head[0] + head[1] + body, era, ctx)
@@ -394,10 +422,9 @@ def resolve_locality(*, title: str | None, lead: str | None, text: str, site: st
         if found and found[0][1].level == "commune" and ctx.unit.level != "commune" \
                 and found[0][0].levels is not None and found[0][0].start < first_par \
                 and ctx.supports(found[0][1]) == 2:
-            return to_locality(gaz, found[0][1], found[0][0].text)
-        return to_locality(gaz, ctx.unit)
-    got = _subject_in(gaz, found, title=False)
-    return to_locality(gaz, got[0], got[1].text) if got else None
+            return found[0][1], found[0][0].text
+        return ctx.unit, None
+    return _subject_in(gaz, found, text, False)
 
 
 def resolve_place(mention: str, *, context: Locality | None, published: date | None) -> Locality | None:

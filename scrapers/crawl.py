@@ -311,8 +311,9 @@ class Crawler:
         if not await self.robots.allowed(url):
             self._settle(url, "skipped", "robots", t0)
             return
+        # No "in-progress" write here: a URL killed in flight is simply still queued, and one
+        # transaction per URL (the settle) is all a crash-safe frontier needs.
         row = self.frontier.get(url)
-        self.frontier.claim(url)
         if self.budget is not None:
             self.budget -= 1
         revisit = row is not None and row["payload_digest"] and row["warc_record_id"]

@@ -16,8 +16,10 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import ssl
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -117,6 +119,39 @@ class _ResolveTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+class _PerHostPools(httpx.AsyncBaseTransport):
+    """A pool of one connection per host: one connection per host by construction, and httpcore's
+    scan of idle connections on every request stays O(1) however many hosts a crawl visits (one
+    shared pool costs a getpeername() per idle connection per request). The least recently used
+    pools are closed past ``max_hosts`` so a crawl over thousands of portals keeps few sockets."""
+
+    def __init__(self, max_hosts: int = 64) -> None:
+        self.max_hosts = max_hosts
+        self.pools: OrderedDict[tuple[bytes, str, int | None], httpx.AsyncHTTPTransport] = OrderedDict()
+        self._ssl: ssl.SSLContext | None = None  # loading CA certificates costs ~0.1 s: once, shared
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        key = (request.url.raw_scheme, request.url.host, request.url.port)
+        pool = self.pools.get(key)
+        if pool is None:
+            if self._ssl is None:  # httpx builds one per transport, even for plain http
+                self._ssl = httpx.create_ssl_context()
+            pool = self.pools[key] = httpx.AsyncHTTPTransport(
+                verify=self._ssl, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                retries=0)
+            while len(self.pools) > self.max_hosts:
+                _, old = self.pools.popitem(last=False)
+                await old.aclose()
+        else:
+            self.pools.move_to_end(key)
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for pool in self.pools.values():
+            await pool.aclose()
+        self.pools.clear()
+
+
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.hostname or ''}:{parts.port or ''}"
@@ -199,10 +234,7 @@ class Fetcher:
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.hosts: dict[str, _Host] = {}
-        inner = transport or httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            retries=0,
-        )
+        inner = transport or _PerHostPools(max_hosts=max(64, max_connections))
         if resolve:
             inner = _ResolveTransport(inner, resolve)
         self.client = httpx.AsyncClient(

@@ -201,10 +201,6 @@ class Frontier:
     def get(self, url: str) -> sqlite3.Row | None:
         return self._tx("SELECT * FROM crawl_urls WHERE url=?", (url,)).fetchone()
 
-    def claim(self, url: str) -> None:
-        self._tx("UPDATE crawl_urls SET state='in-progress', run_id=?, updated_at=? WHERE url=?",
-                 (self.run_id, _now(), url))
-
     def settle(self, url: str, state: str, reason: str | None = None, *, ms: int | None = None,
                **fields: object) -> None:
         """Final state of a URL for this run, plus a crawl-log line, in one transaction."""

@@ -83,41 +83,94 @@ def _read_file(path: str, url: str | None) -> Page | InputFailure:
 
 
 def iter_warc(path: str, *, offsets: Iterable[int] | None = None) -> Iterator[Page | InputFailure]:
-    """HTML ``response`` records of a WARC; a corrupt record ends that file with a failure."""
+    """HTML ``response`` records of a WARC, in file order.
+
+    A corrupt record becomes an :class:`InputFailure` naming its offset, and reading resumes at the
+    next record boundary (next gzip member, or next ``WARC/1.`` line), so one damaged record does
+    not hide the pages after it.
+    """
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally; generator must keep it open
     except OSError as e:
         yield InputFailure(path, f"{path}: {e.strerror or e}")
         return
     wanted = set(offsets) if offsets is not None else None
+    base = 0
+    seen = False
     try:
-        it = ArchiveIterator(fh)
-        for record in it:
-            if record.rec_type != "response":
-                continue
-            offset = it.get_record_offset()
-            if wanted is not None and offset not in wanted:
-                continue
-            ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
-            if ctype and "html" not in ctype.lower() and "xml" not in ctype.lower():
-                continue
-            status = record.http_headers.get_statuscode() if record.http_headers else "200"
-            if status and not status.startswith("2"):
-                continue
-            body = record.content_stream().read()
-            yield Page(
-                f"{path}#{offset}",
-                body,
-                url=record.rec_headers.get_header("WARC-Target-URI"),
-                http_charset=charset_of(ctype),
-                fetched_at=record.rec_headers.get_header("WARC-Date"),
-                warc_path=path,
-                warc_offset=offset,
-            )
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as e:
-        yield InputFailure(path, f"{path}: corrupt WARC record ({str(e).splitlines()[0][:200] or type(e).__name__})")
+        while True:
+            fh.seek(base)
+            it = _QuietIterator(fh)
+            last = base
+            try:
+                for record in it:
+                    # Read the payload before asking for the offset: warcio's get_record_offset()
+                    # finishes the record, after which content_stream() is empty.
+                    page = _warc_page(path, record)
+                    offset = base + it.get_record_offset()
+                    last, seen = offset, True
+                    if page is None or (wanted is not None and offset not in wanted):
+                        continue
+                    yield Page(f"{path}#{offset}", page[0], url=page[1], http_charset=page[2], fetched_at=page[3],
+                               warc_path=path, warc_offset=offset)
+                if it.err_count:
+                    yield InputFailure(path, f"{path}: {it.err_count} WARC record(s) with a wrong Content-Length")
+                return
+            except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as e:
+                reason = str(e).splitlines()[0][:120] if str(e) else ""
+                if not reason or not reason.isascii() or not reason.isprintable():
+                    reason = {"ArchiveLoadFailed": "unreadable record header"}.get(type(e).__name__, type(e).__name__)
+                nxt = _next_boundary(fh, last + 1)
+                where = f"after offset {last}" if seen else f"at offset {base}"
+                yield InputFailure(path, f"{path}: corrupt WARC record {where} ({reason})"
+                                         + ("; skipped to the next record" if nxt is not None else ""))
+                if nxt is None or nxt <= base:
+                    return
+                base = nxt
     finally:
         fh.close()
+
+
+class _QuietIterator(ArchiveIterator):
+    """warcio writes a multi-line warning with raw bytes to stderr for a bad Content-Length; we
+    report damage ourselves, one line per file."""
+
+    INC_RECORD = ""
+
+
+def _warc_page(path: str, record) -> tuple[bytes, str | None, str | None, str | None] | None:
+    if record.rec_type != "response":
+        return None
+    ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
+    if ctype and "html" not in ctype.lower() and "xml" not in ctype.lower():
+        return None
+    status = record.http_headers.get_statuscode() if record.http_headers else "200"
+    if status and not status.startswith("2"):
+        return None
+    body = record.content_stream().read()
+    return (body, record.rec_headers.get_header("WARC-Target-URI"), charset_of(ctype),
+            record.rec_headers.get_header("WARC-Date"))
+
+
+def _next_boundary(fh: BinaryIO, start: int) -> int | None:
+    """Offset of the next record start at or after ``start``: a gzip member or a WARC/ARC header line."""
+    fh.seek(0)
+    gz = fh.read(2) == b"\x1f\x8b"
+    marker = b"\x1f\x8b\x08" if gz else b"\nWARC/1."
+    fh.seek(start)
+    chunk_start = start
+    tail = b""
+    while True:
+        chunk = fh.read(1 << 20)
+        if not chunk:
+            return None
+        data = tail + chunk
+        i = data.find(marker)
+        if i != -1:
+            pos = chunk_start - len(tail) + i
+            return pos if gz else pos + 1
+        tail = data[-(len(marker) - 1):]
+        chunk_start += len(chunk)
 
 
 @dataclass(frozen=True, slots=True)

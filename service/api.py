@@ -15,24 +15,24 @@ import dataclasses
 import functools
 import hashlib
 import hmac
-import inspect
 import json
 import logging
 import os
+import pathlib
 import ssl
 import tempfile
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -53,13 +53,28 @@ from service.api_io import (
 from service.suggest import suggest_places
 
 log = logging.getLogger("vnnews.api")
-WEB = Path(__file__).with_name("web")
+WEB = pathlib.Path(__file__).with_name("web")
 DEFAULT_EXTRACT_TIMEOUT = 30.0
 
 Kind = Literal["new_members", "transfers", "badges", "party_members_total", "party_orgs_total",
                "candidates_trained"]
 By = Literal["province", "district", "commune"]
 Per = Literal["year", "month"]
+
+
+class ApiError(BaseModel):
+    """Every error response: a one-line message for people and an optional detail."""
+
+    error: str
+    detail: Any = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ApiError, "description": "Bad input: malformed query, bad date, unknown place, bad parameter"},
+    404: {"model": ApiError, "description": "No such record"},
+    413: {"model": ApiError, "description": "Request body over the server's limit"},
+    500: {"model": ApiError, "description": "A bug or an archive failure on our side"},
+}
 
 
 def _error(status: int, message: str, detail: Any = None) -> JSONResponse:
@@ -84,32 +99,35 @@ def _jsonable(obj: Any) -> Any:
 
 
 class _Archives:
-    """One :class:`archive.Archive` per worker thread: SQLite connections are not shared."""
+    """A few :class:`archive.Archive` connections shared round-robin by the worker threads.
 
-    def __init__(self, path: str) -> None:
+    An Archive is thread-safe (one lock around its connection), so one would do; a handful lets
+    reads overlap. Not one per thread: each connection keeps its own page cache (64 MB), and the
+    server runs up to 40 worker threads.
+    """
+
+    def __init__(self, path: str, size: int = 4) -> None:
         self.path = path
-        self._local = threading.local()
+        self.size = size
         self._all: list[Any] = []
+        self._next = 0
         self._lock = threading.Lock()
 
     def get(self) -> Any:
-        archive = getattr(self._local, "archive", None)
-        if archive is None:
-            from archive import Archive
+        with self._lock:
+            if len(self._all) < self.size:
+                from archive import Archive
 
-            archive = Archive(self.path)
-            self._local.archive = archive
-            with self._lock:
-                self._all.append(archive)
-        return archive
+                self._all.append(Archive(self.path))
+                return self._all[-1]
+            self._next = (self._next + 1) % len(self._all)
+            return self._all[self._next]
 
     def close(self) -> None:
         with self._lock:
             for archive in self._all:
-                close = getattr(archive, "close", None)
-                if close is not None:
-                    with contextlib.suppress(Exception):
-                        close()
+                with contextlib.suppress(Exception):
+                    archive.close()
             self._all.clear()
 
 
@@ -160,7 +178,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     ``fetch_transport`` replaces the guarded httpx transport — only for embedding in tests.
     """
     archives = _Archives(str(db_path))
-    uploads = Path(db_path).resolve().parent / "uploads"
+    uploads = pathlib.Path(db_path).resolve().parent / "uploads"
     # Extraction is CPU-bound and cannot be cancelled once started; a small dedicated pool keeps a
     # pathological page from taking every server thread, and the timeout answers the client.
     extract_pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2),
@@ -177,11 +195,13 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         archives.close()
         extract_pool.shutdown(wait=False, cancel_futures=True)
 
-    app = FastAPI(
+    # FastAPIOffline: /docs and /redoc load Swagger UI / ReDoc from the installed package, not a CDN.
+    app = FastAPIOffline(
         title="vnnews",
         summary="Party-development figures from Vietnamese news portals: extract, search, aggregate.",
         version="1.0",
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.db_path = str(db_path)
     app.state.allow_private = allow_private
@@ -215,21 +235,9 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     # ---- extraction -----------------------------------------------------------------------------
     from extractor import extract
 
-    takes_charset = "http_charset" in inspect.signature(extract).parameters
-
     async def run_extract(body: bytes | str, url: str | None, charset: str | None) -> Response:
         def work() -> str:
-            if takes_charset:
-                record = extract(body, url=url, http_charset=charset)  # type: ignore[call-arg]
-            else:
-                payload: bytes | str = body
-                if charset and isinstance(body, bytes):
-                    try:
-                        payload = body.decode(charset)
-                    except (LookupError, UnicodeDecodeError):
-                        payload = body  # a wrong label: let the extractor sniff the bytes
-                record = extract(payload, url=url)
-            return record.model_dump_json()
+            return extract(body, url=url, http_charset=charset).model_dump_json()
 
         loop = asyncio.get_running_loop()
         try:
@@ -243,7 +251,8 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         "application/json": {"schema": {"type": "object", "required": ["html"], "properties": {
             "html": {"type": "string"}, "url": {"type": "string"}}}}}}}
 
-    @app.post("/extract", response_model=Record, tags=["extract"], openapi_extra=html_body)
+    @app.post("/extract", response_model=Record, tags=["extract"], openapi_extra=html_body,
+              summary="Extract a posted page", responses={415: {"model": ApiError}, 422: {"model": ApiError}, 504: {"model": ApiError}})
     async def extract_posted(request: Request, url: Annotated[str | None, Query()] = None) -> Response:
         """Extract one page: an HTML body (any charset; the Content-Type charset wins) with ``?url=``,
         or JSON ``{"html": ..., "url": ...}``. Returns the Record."""
@@ -265,7 +274,8 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
             raise UnsupportedMediaType(f"cannot extract from {media}", detail="send text/html or application/json")
         return await run_extract(body, url, charset_of(ctype))
 
-    @app.get("/extract", response_model=Record, tags=["extract"])
+    @app.get("/extract", response_model=Record, tags=["extract"], summary="Fetch a URL and extract it",
+             responses={403: {"model": ApiError}, 502: {"model": ApiError}, 504: {"model": ApiError}})
     async def extract_fetched(url: Annotated[str, Query(description="http(s) URL of an article")]) -> Response:
         """Fetch the page through the polite fetcher — refusing loopback, private, link-local and
         metadata addresses after DNS and after every redirect, unless the server allows private
@@ -294,17 +304,18 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
 
     # ---- archive queries ------------------------------------------------------------------------
 
-    @app.get("/records/{record_id}", response_model=Record, tags=["archive"])
-    def get_record(record_id: str) -> Response:
+    @app.get("/records/{record_id}", response_model=Record, tags=["archive"], summary="One record")
+    def get_record(record_id: Annotated[str, Path(max_length=100)]) -> Response:
         """One stored record with its facts and their evidence."""
         return Response(archives.get().get(record_id).model_dump_json(), media_type="application/json")
 
-    @app.get("/search", tags=["archive"])
-    def search(filt: Filt, q: Annotated[str, Query(description='words, "phrase", prefix*')] = "",
+    @app.get("/search", tags=["archive"], summary="Full-text search with filters")
+    def search(filt: Filt, q: Annotated[str, Query(max_length=1000, description='words, "phrase", prefix*')] = "",
                limit: Annotated[int, Query(ge=1, le=500)] = 20,
                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-        """Full-text search, diacritic-insensitive ("dang vien" finds "đảng viên"), with filters.
-        Snippets mark matches with ``<mark>``."""
+        """Full-text search, diacritic-insensitive ("dang vien" finds "đảng viên"), with filters;
+        exact-accent matches rank first. ``snippet`` marks matches with ``[[``/``]]`` (plain text),
+        ``snippet_html`` with ``<mark>`` (HTML-escaped)."""
         result = archives.get().search(q, _filters(**filt), limit=limit, offset=offset)
         return {"total": result.total, "limit": limit, "offset": offset, "hits": [_jsonable(h) for h in result.hits]}
 
@@ -312,7 +323,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         stats_filt = {k: v for k, v in filt.items() if k != "kind"}
         return archives.get().stats(kind, by, per, _filters(**stats_filt))
 
-    @app.get("/stats", tags=["archive"])
+    @app.get("/stats", tags=["archive"], summary="Figures by place and period")
     def stats(filt: Filt, kind: Annotated[Kind, Query()] = "new_members", by: Annotated[By, Query()] = "province",
               per: Annotated[Per, Query()] = "year") -> dict[str, Any]:
         """Headline figures summed by place and period; a figure reported twice counts once."""
@@ -320,7 +331,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         return {"kind": kind, "by": by, "per": per, "rows": _jsonable(result.rows),
                 "duplicates_dropped": result.duplicates_dropped}
 
-    @app.get("/chart.svg", tags=["archive"], response_class=Response,
+    @app.get("/chart.svg", tags=["archive"], response_class=Response, summary="Figures as an SVG bar chart",
              responses={200: {"content": {"image/svg+xml": {}}}})
     def chart_svg(filt: Filt, kind: Annotated[Kind, Query()] = "new_members",
                   by: Annotated[By, Query()] = "district", per: Annotated[Per, Query()] = "year") -> Response:
@@ -333,14 +344,14 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         svg = chart.bar_chart(rows, group_key=by, series_key=per, title=title)
         return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
-    @app.get("/places", tags=["archive"])
+    @app.get("/places", tags=["archive"], summary="Place names for pickers (both eras)")
     def places(q: Annotated[str, Query(min_length=1, max_length=100)],
                level: Annotated[By | None, Query()] = None,
                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
         """Administrative units whose name matches ``q`` (diacritics optional), in both eras."""
         return {"places": suggest_places(q, level=level, limit=limit)}
 
-    @app.get("/export", tags=["archive"], response_class=StreamingResponse,
+    @app.get("/export", tags=["archive"], response_class=StreamingResponse, summary="Stream records as JSONL/CSV",
              responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}})
     async def export(filt: Filt, fmt: Annotated[Literal["jsonl", "csv"], Query(alias="format")] = "jsonl") -> Response:
         """Every matching record, streamed as JSON Lines or CSV."""
@@ -384,7 +395,8 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         "application/x-ndjson": {"schema": {"type": "string", "description": "one Record per line"}},
         "application/warc": {"schema": {"type": "string", "format": "binary"}}}}}
 
-    @app.post("/ingest", tags=["archive"], openapi_extra=ingest_body)
+    @app.post("/ingest", tags=["archive"], openapi_extra=ingest_body, summary="Store records or a WARC",
+              responses={401: {"model": ApiError}, 403: {"model": ApiError}, 422: {"model": ApiError}})
     async def ingest(request: Request) -> dict[str, Any]:
         """Store records: JSON Lines of Records (as ``vnnews extract`` prints them; all or nothing),
         or a WARC / WARC.gz upload whose HTML responses are extracted. An uploaded WARC is kept under

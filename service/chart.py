@@ -51,7 +51,12 @@ def bar_chart(rows: Iterable[Mapping[str, object]], *, group_key: str, series_ke
     series.sort()
     groups = sorted(data, key=lambda g: -sum(data[g].values()))[:max_groups]
 
-    width = max(420, 90 + len(groups) * (len(series) * 18 + 24), 80 + sum(20 + 8 * len(k) for k in series))
+    # Each group draws only the periods it has (colour still says which), so sparse data over many
+    # years stays compact instead of leaving a gap for every missing year.
+    bar_w = 16
+    widths = [len(data[g]) * (bar_w + 2) + 22 for g in groups]
+    legend_w = 80 + sum(20 + 8 * len(k) for k in series)
+    width = max(420, 68 + sum(widths) + 20, legend_w)
     height, top, left, bottom = 380, 56, 56, 100
     plot_h = height - top - bottom
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -70,7 +75,6 @@ def bar_chart(rows: Iterable[Mapping[str, object]], *, group_key: str, series_ke
         out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#444">{v:g}</text>')
 
-    bar_w = 16
     x = left + 12
     for group in groups:
         gx = x
@@ -84,7 +88,7 @@ def bar_chart(rows: Iterable[Mapping[str, object]], *, group_key: str, series_ke
                            f"<title>{escape(group)} · {escape(key)}: {value:g}</title></rect>")
                 out.append(f'<text x="{x + bar_w / 2}" y="{y - 3:.1f}" text-anchor="middle" font-size="10">'
                            f"{value:g}</text>")
-            x += bar_w + 2
+                x += bar_w + 2
         cx = (gx + x) / 2
         out.append(f'<text x="{cx:.1f}" y="{top + plot_h + 14}" text-anchor="end" '
                    f'transform="rotate(-35 {cx:.1f} {top + plot_h + 14})">{escape(group)}</text>')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 
 import typer
 
@@ -84,7 +84,7 @@ def _progress(total: int) -> _Progress:
     return _Progress(total)
 
 
-class EvalFormat(str, Enum):
+class EvalFormat(StrEnum):
     table = "table"
     json = "json"
 

@@ -139,3 +139,16 @@ def test_place_picker_and_filtered_chart(browser, site: str) -> None:
     wait.until(lambda d: d.find_element(By.ID, "error").is_displayed())
     assert "date" in driver.find_element(By.ID, "error").text.lower()
     shot(driver, "filter-error")
+
+
+def test_openapi_docs_render_offline(browser, site: str) -> None:
+    """/docs must work without the Internet: Swagger UI comes from the installed package."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get(site + "/docs")
+    WebDriverWait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) >= 8)
+    paths = {e.text for e in driver.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+    assert {"/extract", "/search", "/stats", "/ingest"} <= {p.replace("\u200b", "") for p in paths}
+    shot(driver, "openapi-docs")

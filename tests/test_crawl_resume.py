@@ -66,7 +66,6 @@ def test_kill_9_then_resume_loses_nothing_and_refetches_nothing(tmp_path, warm_e
 
         with sqlite3.connect(tmp_path / "archive.db") as db:
             stored = {u for (u,) in db.execute("SELECT url FROM crawl_urls WHERE state='fetched'")}
-            in_progress = {u for (u,) in db.execute("SELECT url FROM crawl_urls WHERE state='in-progress'")}
         assert len(stored) >= 25
         hits_before = {s.base: dict(p.hits) for s, p in zip(servers, portals, strict=True)}
 
@@ -86,14 +85,19 @@ def test_kill_9_then_resume_loses_nothing_and_refetches_nothing(tmp_path, warm_e
         assert db.execute("SELECT count(*) FROM records").fetchone()[0] == len(want)
         titles = {r[0] for r in db.execute("SELECT title FROM records")}
         assert titles == {a.title for p in portals for a in p.articles}
-        # pages stored before the kill were never requested again; nothing was fetched 3 times
+        # pages stored before the kill were never requested again; only the few in flight at the
+        # kill (at most one per host) were requested twice
+        twice = []
         for s, p in zip(servers, portals, strict=True):
             for a in p.articles:
                 url = s.url(a.path)
                 if url in stored:
                     assert p.hits[a.path] == 1, (url, hits_before[s.base].get(a.path))
                 else:
-                    assert p.hits[a.path] <= (2 if url in in_progress else 1), url
+                    assert p.hits[a.path] - hits_before[s.base].get(a.path, 0) == 1, url
+                    if p.hits[a.path] == 2:
+                        twice.append(url)
+        assert len(twice) <= len(servers)
         # the WARC file the killed run was writing was cut back to whole records
         files = sorted(str(f) for f in (tmp_path / "warc").glob("*.warc.gz"))
         assert len(files) >= 2

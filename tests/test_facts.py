@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.facts import find_facts, summarise
 from extractor.facts_nlp import split_sentences
@@ -150,6 +152,9 @@ def test_cumulative_term_figures_never_headline() -> None:
     ("Năm 2018, Đảng ủy làm tốt công tác chính trị.\n\nTrong năm kết nạp được 8 đảng viên mới.",
      date(2019, 1, 30), date(2018, 1, 1), date(2018, 12, 31)),
     ("Trong năm, huyện kết nạp 8 đảng viên mới.", date(2023, 12, 20), date(2023, 1, 1), date(2023, 12, 31)),
+    ("Trong 9 tháng, huyện kết nạp 71 đảng viên.", date(2023, 10, 2), date(2023, 1, 1), date(2023, 9, 30)),
+    ("Đầu năm đến nay, huyện kết nạp 50 đảng viên.", date(2023, 5, 4), date(2023, 1, 1), date(2023, 5, 4)),
+    ("Tháng 11/2023, huyện kết nạp 9 đảng viên.", date(2023, 12, 4), date(2023, 11, 1), date(2023, 11, 30)),
 ])
 def test_periods_resolved_against_publish_date(text: str, published: date, start: date, end: date) -> None:
     f = one(facts(text, published=published), "new_members")
@@ -228,6 +233,37 @@ def test_badge_tiers_with_colons() -> None:
     assert (s.badges, s.badges_by_years) == (9, {"75": 1, "70": 3, "65": 5})
 
 
+def test_badge_tier_lists_and_ranges_are_not_tiers() -> None:
+    s = summarise(facts("Dịp này, Huyện ủy trao tặng Huy hiệu 30, 40, 45, 50, 55, 60, 65, 70 năm tuổi Đảng cho "
+                        "156 đảng viên."), None)
+    assert (s.badges, s.badges_by_years) == (156, {})
+    s = summarise(facts("Trao Huy hiệu Đảng 30 năm trở lên cho 48 đảng viên."), None)
+    assert (s.badges, s.badges_by_years) == (48, {})
+    found = facts("Trao Huy hiệu Đảng cho 120 đảng viên, trong đó: 2 đồng chí nhận Huy hiệu 75 năm tuổi Đảng; 5 đồng "
+                  "chí Huy hiệu 70 năm tuổi Đảng; 113 đồng chí nhận Huy hiệu từ 30 đến 65 năm tuổi Đảng.")
+    s = summarise(found, None)
+    assert (s.badges, s.badges_by_years) == (120, {"75": 2, "70": 5})
+    assert [p.value for p in found[0].parts] == [113]
+
+
+def test_named_recipient_beside_tier_counts() -> None:
+    text = ("Huyện ủy trao Huy hiệu 40 năm tuổi Đảng cho đồng chí Nguyễn Văn An và Huy hiệu 30 năm tuổi Đảng cho "
+            "5 đồng chí.")
+    s = summarise(facts(text), None)
+    assert (s.badges, s.badges_by_years) == (6, {"40": 1, "30": 5})
+
+
+def test_mass_organisation_members_admitted_into_the_party() -> None:
+    f = one(facts("Năm 2023, có 89 đoàn viên ưu tú được kết nạp vào Đảng."), "new_members")
+    assert f.value == 89
+    assert facts("Huyện đoàn giới thiệu 120 đoàn viên ưu tú cho Đảng xem xét kết nạp.") == []
+    assert facts("Trong 6 tháng, có 3 chi bộ kết nạp được đảng viên.") == []
+
+
+def test_conditions_are_not_counts() -> None:
+    assert facts("Nếu có đủ ba đảng viên chính thức trở lên thì thành lập chi bộ.") == []
+
+
 def test_badge_to_one_named_person_counts_one() -> None:
     text = ("Sáng 7/11, Ban Thường vụ Tỉnh ủy tổ chức trao Huy hiệu 85 năm tuổi Đảng cho cụ Phan Ngọc Bích "
             "(103 tuổi). Hiện, cụ Bích là người duy nhất trong cả nước được tặng Huy hiệu 85 năm tuổi Đảng.")
@@ -266,3 +302,19 @@ def test_sentence_splitter_keeps_abbreviations_and_numbers() -> None:
 def test_empty_text() -> None:
     assert find_facts("", published=PUB) == []
     assert summarise([], None).new_members is None
+
+
+_PIECES = st.sampled_from(["kết nạp", "đảng viên", "hội viên", " ", ", ", "; ", ". ", "\n\n", "trong đó", "12", "1.234",
+                           "hai mươi mốt", "huy hiệu", "70 năm tuổi Đảng", "cho", "ông Lê Văn A", "xã Đông Cứu",
+                           "năm 2023", "chỉ tiêu", "(", ")", ":", "%", "90,26", "7-11", "đ/c", "TP.", "chuyển chính thức"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_text_gives_well_formed_facts(text: str) -> None:
+    """Whatever the text, extraction never fails and every fact points inside the text."""
+    found = find_facts(text, title=text[:40], lead=text[-40:], published=PUB)
+    for f in found:
+        assert 0 <= f.evidence.start < f.evidence.end <= len(text)
+        assert f.value >= 0
+    summarise(found, DISTRICT)

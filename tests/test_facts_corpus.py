@@ -14,7 +14,7 @@ import pytest
 from extractor import extract
 
 KINDS = ("new_members", "transfers", "badges")
-FLOOR = {"new_members": 0.97, "transfers": 0.97, "badges": 0.97}
+FLOOR = {"new_members": 0.98, "transfers": 0.98, "badges": 0.98}  # measured: 1.000 each on 87 pages
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +70,16 @@ def test_every_fact_points_into_the_text(results: list[tuple[dict, object]]) -> 
             assert 0 <= f.evidence.start < f.evidence.end <= len(rec.text), gold["slug"]
             assert rec.text[f.evidence.start:f.evidence.end] in f.evidence.sentence
             assert f.evidence.sentence in rec.text
+
+
+def test_explain_shows_facts_and_summary(corpus_dir: Path, results, capsys: pytest.CaptureFixture[str]) -> None:
+    """`vnnews explain PAGE` prints the facts table and the headline figures; bad input is one line, exit 2."""
+    from service.cli import main
+
+    gold, rec = next((g, r) for g, r in results if r.facts and r.summary.new_members)
+    assert main(["explain", str(corpus_dir / "pages" / f"{gold['slug']}.html"), "--url", gold["url"]]) == 0
+    out = capsys.readouterr().out
+    assert "summary" in out and "new_members" in out and str(rec.summary.new_members) in out
+    assert main(["explain", str(corpus_dir / "no-such-page.html")]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "Traceback" not in err

@@ -135,6 +135,22 @@ def test_province_wide_article_with_breakdown_has_the_province_as_subject():
     assert (got.level, got.province) == ("province", "Bắc Ninh")
 
 
+def test_sentence_naming_sibling_units_has_their_parent_as_subject():
+    got = loc("Kết nạp 650 đảng viên mới",
+              text="Trong năm, TP Thái Nguyên kết nạp 300, huyện Đại Từ 200, huyện Phú Lương 150.")
+    assert (got.level, got.province, got.mention) == ("province", "Thái Nguyên", None)
+    # a breakdown after the subject does not move it
+    got = loc("Kết nạp 89 đảng viên", lead="Năm 2023, huyện Gia Bình kết nạp 89 đảng viên, trong đó "
+                                             "xã Đông Cứu 5, xã Giang Sơn 4.")
+    assert (got.level, got.district) == ("district", "Gia Bình")
+
+
+def test_abolished_unit_after_the_reform_gives_its_new_province():
+    got = loc("Huyện ủy Gia Bình tổng kết công tác xây dựng Đảng", published=date(2025, 7, 2))
+    assert (got.level, got.province, got.province_code, got.era, got.district) == (
+        "province", "Bắc Ninh", "24", "post2025", None)
+
+
 def test_site_gives_the_unit_when_the_text_does_not():
     got = loc("Kết nạp 89 đảng viên mới", text="Từ đầu năm, Đảng bộ huyện đã kết nạp 89 đảng viên.",
               site="giabinh.bacninh.gov.vn")

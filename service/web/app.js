@@ -189,8 +189,14 @@ function evidenceText(text, facts) {
   let pos = 0;
   let last = null;
   for (const sp of spans) {
-    const label = el("span", { class: "ent-label" }, `${KIND[sp.f.kind] || sp.f.kind}${sp.f.role !== "actual" ? " · " + (ROLE[sp.f.role] || sp.f.role) : ""}`);
-    if (sp.s < pos && last) { last.append(label); continue; }
+    const role = sp.f.role !== "actual" ? ROLE[sp.f.role] || sp.f.role : "";
+    if (sp.s < pos && last) {
+      // Same words, another fact (e.g. "tăng 3" inside "kết nạp 7"): add its label to that span.
+      const same = last.dataset.kind === sp.f.kind;
+      last.append(el("span", { class: "ent-label" }, same ? `+ ${role || KIND[sp.f.kind]}` : KIND[sp.f.kind] || sp.f.kind));
+      continue;
+    }
+    const label = el("span", { class: "ent-label" }, `${KIND[sp.f.kind] || sp.f.kind}${role ? " · " + role : ""}`);
     frag.append(text.slice(pos, sp.s));
     last = el("mark", { class: `ent k-${sp.f.kind}`, id: `fact-${sp.i}`, "data-kind": sp.f.kind },
       text.slice(sp.s, sp.e), label);
