@@ -29,23 +29,23 @@ FLAT_COLUMNS = (
 
 
 def iter_records(conn: sqlite3.Connection, filters: Filters | None = None) -> Iterator[Record]:
-    """Current records matching ``filters``, in id order, a page at a time (keyset pagination)."""
+    """Current records matching ``filters``, in archive order, a page at a time (keyset pagination)."""
     where = build_where(conn, filters)
     cols = ", ".join(f"r.{c}" for c in _RECORD_COLS)
-    last = ""
+    last = 0
     while True:
-        rows = conn.execute(f"SELECT {cols} FROM records r WHERE r.id > ?{where.clause('AND')} "
-                            f"ORDER BY r.id LIMIT {PAGE}", [last, *where.params]).fetchall()
+        rows = conn.execute(f"SELECT r.rid, {cols} FROM records r WHERE r.rid > ?{where.clause('AND')} "
+                            f"ORDER BY r.rid LIMIT {PAGE}", [last, *where.params]).fetchall()
         if not rows:
             return
-        ids = [r[0] for r in rows]
-        facts: dict[str, list[tuple]] = {i: [] for i in ids}
-        for f in conn.execute(f"SELECT {', '.join(_FACT_COLS)} FROM facts WHERE record_id IN "
-                              f"({','.join('?' * len(ids))}) ORDER BY record_id, idx", ids):
-            facts[f[0]].append(f)
+        rids = [r[0] for r in rows]
+        facts: dict[int, list[tuple]] = {i: [] for i in rids}
+        for f in conn.execute(f"SELECT rid, {', '.join(_FACT_COLS)} FROM facts WHERE rid IN "
+                              f"({','.join('?' * len(rids))}) ORDER BY rid, idx", rids):
+            facts[f[0]].append(f[1:])
         for r in rows:
-            yield record_from_rows(r, facts[r[0]])
-        last = ids[-1]
+            yield record_from_rows(r[1:], facts[r[0]])
+        last = rids[-1]
 
 
 def flat_row(rec: Record) -> dict:

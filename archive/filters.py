@@ -143,8 +143,8 @@ def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r"
 
     def related(table: str, cond: str) -> str:
         if per_row and table == "facts":
-            return f"EXISTS (SELECT 1 FROM {table} WHERE record_id = {alias}.id AND {cond})"
-        return f"{alias}.id IN (SELECT record_id FROM {table} WHERE {cond})"
+            return f"EXISTS (SELECT 1 FROM {table} WHERE rid = {alias}.rid AND {cond})"
+        return f"{alias}.rid IN (SELECT rid FROM {table} WHERE {cond})"
 
     w = Where([], [])
     if f is None:

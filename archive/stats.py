@@ -55,7 +55,7 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
         conds.append("h.value <= ?")
         params.append(f.max_value)
     if where.sql:
-        conds.append(f"h.record_id IN (SELECT r.id FROM records r{where.clause()})")
+        conds.append(f"h.rid IN (SELECT r.rid FROM records r{where.clause()})")
         params.extend(where.params)
     time_col = f"h.{per}" if per else "NULL"
     inner_names = ", ".join(f"min(h.{lv}) AS {lv}" for lv in levels)

@@ -90,7 +90,7 @@ class Archive:
             self.conn.execute("PRAGMA busy_timeout = 30000")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA cache_size = -65536")
+            self.conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index pages of big archives
             self.conn.execute("PRAGMA wal_autocheckpoint = 8192")  # fewer fsyncs during bulk ingest
             self._migrate()
         except sqlite3.Error as e:
@@ -192,7 +192,8 @@ class Archive:
                                (record_id,)).fetchone()
             if row is None:
                 raise NotFoundError(f"no record with id {record_id!r}")
-            facts = conn.execute(f"SELECT {', '.join(_FACT_COLS)} FROM facts WHERE record_id = ? ORDER BY idx",
+            facts = conn.execute(f"SELECT {', '.join(_FACT_COLS)} FROM facts "
+                                 "WHERE rid = (SELECT rid FROM records WHERE id = ?) ORDER BY idx",
                                  (record_id,)).fetchall()
         return record_from_rows(row, facts)
 
@@ -286,8 +287,7 @@ def _ingest_one(conn: sqlite3.Connection, rec: Record, warc_path: str | None, wa
         return "updated"
     old = record_from_rows(
         conn.execute(f"SELECT {', '.join(_RECORD_COLS)} FROM records WHERE rid = ?", (rid,)).fetchone(),
-        conn.execute(f"SELECT {', '.join(_FACT_COLS)} FROM facts WHERE record_id = ? ORDER BY idx",
-                     (rec.id,)).fetchall())
+        conn.execute(f"SELECT {', '.join(_FACT_COLS)} FROM facts WHERE rid = ? ORDER BY idx", (rid,)).fetchall())
     old_loc = conn.execute("SELECT warc_path, warc_offset FROM records WHERE rid = ?", (rid,)).fetchone()
     _keep_version(conn, old, version, old_loc[0], old_loc[1], before=False)
     _write(conn, rec, version + 1, warc_path, warc_offset, rid=rid)
@@ -327,39 +327,40 @@ def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str |
         rec.extractor.name, rec.extractor.version, warc_path, warc_offset, _now(),
     )
     if rid is None:
-        conn.execute(f"INSERT INTO records ({', '.join(_RECORD_COLS)}) VALUES ({','.join('?' * len(values))})",
-                     values)
+        rid = conn.execute(f"INSERT INTO records ({', '.join(_RECORD_COLS)}) VALUES "
+                           f"({','.join('?' * len(values))})", values).lastrowid
     else:
         conn.execute(f"UPDATE records SET {', '.join(c + ' = ?' for c in _RECORD_COLS)} WHERE rid = ?",
                      (*values, rid))
-        _uncount_headlines(conn, rec.id)
+        _uncount_headlines(conn, rid)
         for table in ("facts", "record_places", "headlines"):
-            conn.execute(f"DELETE FROM {table} WHERE record_id = ?", (rec.id,))
+            conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
     if rec.facts:
-        conn.executemany(f"INSERT INTO facts ({', '.join(_FACT_COLS)}) VALUES ({','.join('?' * len(_FACT_COLS))})",
-                         [_fact_row(rec.id, i, f) for i, f in enumerate(rec.facts)])
+        conn.executemany(f"INSERT INTO facts (rid, {', '.join(_FACT_COLS)}) VALUES "
+                         f"(?, {','.join('?' * len(_FACT_COLS))})",
+                         [(rid, *_fact_row(rec.id, i, f)) for i, f in enumerate(rec.facts)])
     places = _place_rows(rec)
     if places:
-        conn.executemany("INSERT INTO record_places (record_id, level, name, name_folded, code, era) "
-                         "VALUES (?,?,?,?,?,?)", places)
-    heads = _headline_rows(rec)
+        conn.executemany("INSERT INTO record_places (rid, record_id, level, name, name_folded, code, era) "
+                         "VALUES (?,?,?,?,?,?,?)", [(rid, *p) for p in places])
+    heads = [(rid, *h) for h in _headline_rows(rec)]
     if heads:
-        conn.executemany("INSERT INTO headlines (record_id, kind, value, province, district, commune, "
+        conn.executemany("INSERT INTO headlines (rid, record_id, kind, value, province, district, commune, "
                          "province_folded, district_folded, commune_folded, place_key, period_key, year, month, "
-                         "published_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", heads)
+                         "published_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", heads)
         for h in heads:
             _count_headline(conn, h, +1)
 
 
 _SAME_FIGURE = ("SELECT 1 FROM headlines WHERE kind = ? AND place_key = ? AND period_key = ? AND value = ? "
-                "AND record_id != ? LIMIT 1")
+                "AND rid != ? LIMIT 1")
 
 
 def _count_headline(conn: sqlite3.Connection, h: tuple, sign: int) -> None:
     """Add (+1) or remove (-1) one headline row in stats_cells: a figure another article already
     reports only moves the duplicates count."""
-    (record_id, kind, value, prov, dist, comm, pf, df, cf, place_key, period_key, _year, month, _pub) = h
-    repeated = conn.execute(_SAME_FIGURE, (kind, place_key, period_key, value, record_id)).fetchone() is not None
+    (rid, _id, kind, value, prov, dist, comm, pf, df, cf, place_key, period_key, _year, month, _pub) = h
+    repeated = conn.execute(_SAME_FIGURE, (kind, place_key, period_key, value, rid)).fetchone() is not None
     total, articles, dups = (0, 0, sign) if repeated else (sign * value, sign, 0)
     conn.execute(
         "INSERT INTO stats_cells (kind, province_folded, district_folded, commune_folded, month, province, district, "
@@ -369,10 +370,10 @@ def _count_headline(conn: sqlite3.Connection, h: tuple, sign: int) -> None:
         (kind, pf or "", df or "", cf or "", month or "", prov, dist, comm, total, articles, dups))
 
 
-def _uncount_headlines(conn: sqlite3.Connection, record_id: str) -> None:
-    for h in conn.execute("SELECT record_id, kind, value, province, district, commune, province_folded, "
+def _uncount_headlines(conn: sqlite3.Connection, rid: int) -> None:
+    for h in conn.execute("SELECT rid, record_id, kind, value, province, district, commune, province_folded, "
                           "district_folded, commune_folded, place_key, period_key, year, month, published_date "
-                          "FROM headlines WHERE record_id = ?", (record_id,)).fetchall():
+                          "FROM headlines WHERE rid = ?", (rid,)).fetchall():
         _count_headline(conn, h, -1)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scrapers.crawl import CrawlOptions, Crawler  # noqa: E402
+from scrapers.crawl import Crawler, CrawlOptions  # noqa: E402
 from scrapers.demo import DemoServer, load_portals  # noqa: E402
 
 

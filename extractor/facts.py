@@ -14,6 +14,7 @@ text order. :func:`summarise` relies on that order to pick headlines.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -80,7 +81,7 @@ def _find(text: str, published: date | None, memo: dict[str, Sentence]) -> FactL
         if not eng.wanted(folded[s:e]):
             continue
         sent = eng.parse(text, s, e, memo)
-        facts.extend(_sentence_facts(sent, hits, published, facts, inherited))
+        facts.extend(_sentence_facts(sent, hits, published, facts[-12:], inherited))
     _mark_previous(facts, inherited)
     return facts
 
@@ -408,7 +409,13 @@ def _place_for(num: _Num, mentions: list[tuple[int, int, str]], sent: Sentence) 
 def _period_and_role(fact: Fact, sent: Sentence, num: _Num, hits: list[PeriodHit], published: date | None,
                      by_end: dict, by_start: dict, inherited: set[int]) -> None:
     pos = sent.starts[num.qi]
-    inside = [h for h in hits if sent.start <= h.start and h.end <= sent.end]
+    first = bisect_left(hits, sent.start, key=lambda h: h.start)
+    inside = []
+    for h in hits[first:]:
+        if h.start >= sent.end:
+            break
+        if h.end <= sent.end:
+            inside.append(h)
     before = [h for h in inside if h.end <= pos]
     hit: PeriodHit | None = before[-1] if before else None
     if hit is None:
@@ -418,8 +425,7 @@ def _period_and_role(fact: Fact, sent: Sentence, num: _Num, hits: list[PeriodHit
         hit = after[0] if after else None
     carried = False
     if hit is None:
-        prior = [h for h in hits if h.end <= sent.start and h.span != "previous"]
-        hit = prior[-1] if prior else None
+        hit = next((h for h in reversed(hits[:first]) if h.end <= sent.start and h.span != "previous"), None)
         carried = hit is not None
     if hit is not None:
         fact.period = Period(start=hit.period.start, end=hit.period.end, label=hit.period.label)

@@ -68,11 +68,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_MAX_SENTENCE = 1200  # chars; longer "sentences" (tables, lists without stops) are cut at clause marks
+
+
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > _MAX_SENTENCE:
+        cut = max(text.rfind(c, start, start + _MAX_SENTENCE) for c in ";, ")
+        cut = cut + 1 if cut > start else start + _MAX_SENTENCE
+        _add(text, start, cut, spans)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start, end))
 

@@ -40,6 +40,7 @@ def _fold_table() -> dict[int, str]:
             table[cp] = f
     for c in "\u2019\u2018`´":
         table[ord(c)] = "'"
+    table[ord("_")] = " "  # word-segmented text joins syllables with "_": "Gia_Bình"
     return table
 
 

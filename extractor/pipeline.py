@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -111,16 +110,10 @@ def extract(html: bytes | str, url: str | None = None, *, http_charset: str | No
     """One page -> one Record. Raises :class:`models.errors.DecodeError` for input that is no page."""
     raw = html.encode("utf-8") if isinstance(html, str) else bytes(html)
     sha = hashlib.sha256(raw).hexdigest()
-    limit = sys.getrecursionlimit()
     try:
-        # BeautifulSoup's tree building and soupsieve recurse a little per nesting level on some
-        # paths; give them headroom rather than fail on pathological nesting.
-        sys.setrecursionlimit(max(limit, 20_000))
         page = read_page(html, url, http_charset=http_charset)
-    except RecursionError as e:
+    except RecursionError as e:  # every traversal here is iterative; this guards library internals
         raise DecodeError("page too deeply nested to extract") from e
-    finally:
-        sys.setrecursionlimit(limit)
     meta = page.meta
     warnings = list(page.warnings)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from extractor.gazetteer import Gazetteer, Unit, gazetteer, name_key
 from models.errors import InputError
+from models.text import normalize
 
 REGISTRY = Path(__file__).parent / "patterns" / "sites.toml"
 
@@ -68,7 +69,14 @@ def load_sites(extra: str | Path | None = None) -> dict[str, SiteProfile]:
     sites = dict(_shipped())
     extra = extra or os.environ.get("VNNEWS_SITES")
     if extra:
-        sites.update(_read(Path(extra)))
+        user = _read(Path(extra))
+        for host, p in user.items():  # a user's typo must not silently misplace a whole site
+            named = p.commune or p.district or p.province
+            u = unit_of_profile(p) if named else None
+            if named and (u is None or u.short.casefold() != normalize(named).casefold()):
+                raise InputError(f"{extra}: site {host!r}: no single {p.era} unit "
+                                 f"{', '.join(x for x in (p.commune, p.district, p.province) if x)}")
+        sites.update(user)
     return sites
 
 

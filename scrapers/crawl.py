@@ -35,8 +35,8 @@ from scrapers.fetch import (
     DEFAULT_USER_AGENT,
     HTML_TYPES,
     XML_TYPES,
-    FetchResult,
     Fetcher,
+    FetchResult,
 )
 from scrapers.frontier import Entry, Frontier, host_of
 from scrapers.robots import RobotsCache

@@ -35,6 +35,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 @dataclass(slots=True)
 class Article:
+    url: str  # the original URL, scheme included (a portal may mix http and https links)
     path: str  # path + query, as in the original URL
     title: str
     published: str  # ISO date(-time)
@@ -89,7 +90,7 @@ def load_portals(corpus: Path = CORPUS, *, copies: int = 1) -> list[Portal]:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         for k in range(copies):
             p = path if k == 0 else f"/ban-sao-{k}{path}"
-            art = Article(p, gold.get("title") or p, gold.get("published") or "2020-01-01", body,
+            art = Article(f"{parts.scheme}://{parts.netloc}{p}", p, gold.get("title") or p, gold.get("published") or "2020-01-01", body,
                           gold.get("encoding") or "utf-8")
             art.etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
             when = datetime.fromisoformat(art.published if "T" in art.published else art.published + "T00:00:00+07:00")
@@ -210,13 +211,13 @@ class DemoServer:
         if path == portal.listing_path:
             return self._listing(portal, parts.query, headers)
         if path == "/sitemap.xml":
-            urls = "".join(f"<url><loc>{escape(portal.origin + a.path)}</loc><lastmod>{a.published[:10]}</lastmod></url>"
+            urls = "".join(f"<url><loc>{escape(a.url)}</loc><lastmod>{a.published[:10]}</lastmod></url>"
                            for a in portal.articles)
             xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                    f"{urls}</urlset>")
             return self._page(xml, headers, "application/xml; charset=utf-8")
         if path == "/rss.xml":
-            items = "".join(f"<item><title>{escape(a.title)}</title><link>{escape(portal.origin + a.path)}</link>"
+            items = "".join(f"<item><title>{escape(a.title)}</title><link>{escape(a.url)}</link>"
                             f"<pubDate>{_http_date(datetime.fromisoformat(a.published if 'T' in a.published else a.published + 'T00:00:00+07:00'))}</pubDate></item>"
                             for a in portal.articles[:20])
             xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>{escape(portal.name)}'
@@ -225,7 +226,8 @@ class DemoServer:
         return 404, "text/html; charset=utf-8", b"<html><body><h1>404 - Kh\xc3\xb4ng t\xc3\xacm th\xe1\xba\xa5y trang</h1></body></html>", []
 
     def _item(self, a: Article) -> str:
-        return self.layout["item"].format(path=escape(a.path), title=escape(a.title), day=_day(a.published))
+        return self.layout["item"].format(url=escape(a.url), path=escape(a.path), title=escape(a.title),
+                                          day=_day(a.published))
 
     def _listing(self, portal: Portal, query: str, headers: dict[str, str]
                  ) -> tuple[int, str | None, bytes, list[tuple[str, str]]]:
@@ -265,7 +267,7 @@ def run_demo(*, db: Path, warc_dir: Path, port: int = 0, console: Any = None,
     """Serve the corpus portals, crawl them with no delay, print the summary and figures."""
     from rich.console import Console
 
-    from scrapers.crawl import CrawlOptions, Crawler, summary_table
+    from scrapers.crawl import Crawler, CrawlOptions, summary_table
 
     console = console or Console()
     portals = load_portals(corpus)

@@ -4,8 +4,9 @@
 that is a door into the loopback interface, the LAN and the cloud metadata service
 (169.254.169.254). The check runs on every *resolved* address (a public name can point at 10.x),
 and :class:`GuardedTransport` runs it for every request the client sends — redirects produce new
-requests through the transport, so every hop is checked — and then connects to the very address it
-checked, so a DNS answer that changes between check and connect (rebinding) gains nothing.
+requests through the transport, so every hop is checked. Plain HTTP then connects to the very
+address it checked, so a DNS answer that changes between check and connect (rebinding) gains
+nothing; HTTPS connects by name and the certificate check refuses a rebound internal host.
 """
 
 from __future__ import annotations
@@ -144,12 +145,12 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         except UnsafeAddressError as e:
             self.refused.append(e)
             raise
-        if _literal(host.strip("[]")) is None:
-            # Connect to the address we checked, not to a fresh DNS answer; keep Host and SNI.
-            # A copy, not a mutation: the client resolves relative redirects against the original.
-            extensions = dict(request.extensions)
-            if url.scheme == "https":
-                extensions["sni_hostname"] = host
+        if url.scheme == "http" and _literal(host.strip("[]")) is None:
+            # Connect to the address we checked, not to a fresh DNS answer (rebinding); the Host
+            # header keeps the name. A copy, not a mutation: the client resolves relative redirects
+            # against the original. HTTPS keeps the name so the certificate is checked against
+            # it, which defeats rebinding there and keeps pooled TLS connections per name.
             request = httpx.Request(request.method, url.copy_with(host=addresses[0]),
-                                    headers=request.headers, stream=request.stream, extensions=extensions)
+                                    headers=request.headers, stream=request.stream,
+                                    extensions=request.extensions)
         return await super().handle_async_request(request)

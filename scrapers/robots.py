@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from scrapers.fetch import ANY_TYPE, FetchResult, Fetcher
+from scrapers.fetch import ANY_TYPE, Fetcher, FetchResult
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
 

@@ -19,10 +19,11 @@ import json
 import logging
 import os
 import pathlib
+import queue
 import ssl
 import tempfile
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -99,29 +100,37 @@ def _jsonable(obj: Any) -> Any:
 
 
 class _Archives:
-    """A few :class:`archive.Archive` connections shared round-robin by the worker threads.
+    """A small pool of :class:`archive.Archive` connections; each request checks one out.
 
-    An Archive is thread-safe (one lock around its connection), so one would do; a handful lets
-    reads overlap. Not one per thread: each connection keeps its own page cache (64 MB), and the
-    server runs up to 40 worker threads.
+    Not one per worker thread (the server runs up to 40, and each connection keeps a 64 MB page
+    cache), and not one shared connection: a slow query would hold up every other request.
     """
 
     def __init__(self, path: str, size: int = 4) -> None:
         self.path = path
         self.size = size
+        self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._all: list[Any] = []
-        self._next = 0
         self._lock = threading.Lock()
 
-    def get(self) -> Any:
-        with self._lock:
-            if len(self._all) < self.size:
-                from archive import Archive
+    @contextlib.contextmanager
+    def use(self) -> Iterator[Any]:
+        try:
+            archive = self._idle.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                grow = len(self._all) < self.size
+                if grow:
+                    from archive import Archive
 
-                self._all.append(Archive(self.path))
-                return self._all[-1]
-            self._next = (self._next + 1) % len(self._all)
-            return self._all[self._next]
+                    self._all.append(Archive(self.path))
+                    archive = self._all[-1]
+            if not grow:
+                archive = self._idle.get()
+        try:
+            yield archive
+        finally:
+            self._idle.put(archive)
 
     def close(self) -> None:
         with self._lock:
@@ -307,7 +316,9 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     @app.get("/records/{record_id}", response_model=Record, tags=["archive"], summary="One record")
     def get_record(record_id: Annotated[str, Path(max_length=100)]) -> Response:
         """One stored record with its facts and their evidence."""
-        return Response(archives.get().get(record_id).model_dump_json(), media_type="application/json")
+        with archives.use() as archive:
+            record = archive.get(record_id)
+        return Response(record.model_dump_json(), media_type="application/json")
 
     @app.get("/search", tags=["archive"], summary="Full-text search with filters")
     def search(filt: Filt, q: Annotated[str, Query(max_length=1000, description='words, "phrase", prefix*')] = "",
@@ -316,12 +327,14 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         """Full-text search, diacritic-insensitive ("dang vien" finds "đảng viên"), with filters;
         exact-accent matches rank first. ``snippet`` marks matches with ``[[``/``]]`` (plain text),
         ``snippet_html`` with ``<mark>`` (HTML-escaped)."""
-        result = archives.get().search(q, _filters(**filt), limit=limit, offset=offset)
+        with archives.use() as archive:
+            result = archive.search(q, _filters(**filt), limit=limit, offset=offset)
         return {"total": result.total, "limit": limit, "offset": offset, "hits": [_jsonable(h) for h in result.hits]}
 
     def run_stats(filt: dict[str, Any], kind: str, by: str, per: str) -> Any:
         stats_filt = {k: v for k, v in filt.items() if k != "kind"}
-        return archives.get().stats(kind, by, per, _filters(**stats_filt))
+        with archives.use() as archive:
+            return archive.stats(kind, by, per, _filters(**stats_filt))
 
     @app.get("/stats", tags=["archive"], summary="Figures by place and period")
     def stats(filt: Filt, kind: Annotated[Kind, Query()] = "new_members", by: Annotated[By, Query()] = "province",
@@ -359,11 +372,16 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
             # Filters are checked when the export's query is built, which for CSV is after the header
             # went out; a one-row search checks them first, while an error can still be a 400.
             filters = _filters(**filt)
-            archives.get().search("", filters, limit=1)
+            with archives.use() as archive:
+                archive.search("", filters, limit=1)
             return filters
 
         filters = await asyncio.to_thread(checked)
-        chunks = stream_writer(lambda out: archives.get().export(fmt, out, filters))
+        def produce(out: Any) -> None:
+            with archives.use() as archive:
+                archive.export(fmt, out, filters)
+
+        chunks = stream_writer(produce)
         try:
             first = await anext(chunks)
         except StopAsyncIteration:
@@ -435,13 +453,15 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
                 raise InputError(f"line {n}: not a Record ({where or 'json'}: {first.get('msg', e)})") from None
         if not records:
             raise InputError("no records in body")
-        counts = archives.get().ingest_many(records)
+        with archives.use() as archive:
+            counts = archive.ingest_many(records)
         return {"received": len(records), "counts": counts, "failures": []}
 
     def ingest_warc(path: str) -> dict[str, Any]:
         from scrapers.jobs import ingest_paths
 
-        report = ingest_paths(archives.get(), [path])
+        with archives.use() as archive:
+            report = ingest_paths(archive, [path])
         stored = sum(v for k, v in report.counts.items() if k != "failed")
         if stored == 0:
             raise DecodeError("no HTML page could be read from the upload",

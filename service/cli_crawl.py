@@ -46,7 +46,8 @@ def crawl(
     A run killed at any point resumes with the same command; a finished run followed by another one
     re-crawls with conditional GETs (unchanged pages become WARC revisit records).
     """
-    from scrapers.crawl import CrawlOptions, crawl as run_crawl, summary_table
+    from scrapers.crawl import CrawlOptions, summary_table
+    from scrapers.crawl import crawl as run_crawl
     from scrapers.fetch import DEFAULT_USER_AGENT
 
     opts = CrawlOptions(seeds=seeds, db=db, warc_dir=warc_dir, max_pages=max_pages, delay=delay,

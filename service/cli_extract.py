@@ -28,8 +28,7 @@ def extract(
 ) -> int:
     """Extract one record per page as JSON Lines on stdout, in input order.
 
-    An input that cannot be read or is not an HTML page gets one line on stderr naming it; the
-    others are still processed and the exit code is non-zero at the end.
+    An input that cannot be read or is not an HTML page gets one line on stderr naming it; the others are still processed and the exit code is non-zero at the end.
     """
     from extractor import extract as run
     from scrapers.inputs import InputFailure, iter_inputs
@@ -96,8 +95,7 @@ def eval_(
     fmt: EvalFormat = typer.Option(EvalFormat.table, "--format", help="table or json."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every page that lost points and why."),
 ) -> int:
-    """Score extraction against the gold JSON of a corpus: per-field accuracy, side by side with
-    other extractors when asked (`--compare trafilatura`)."""
+    """Score extraction against the gold JSON of a corpus: per-field accuracy, side by side with other extractors when asked (--compare trafilatura)."""
     from extractor.evaluate import FIELDS, RUNNERS, aggregate, misses, score_page
     from scrapers.inputs import iter_corpus
 

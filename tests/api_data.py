@@ -59,6 +59,7 @@ def records() -> list[Record]:
           "bồi dưỡng quần chúng ưu tú.")
     t3 = ("Năm 2019, toàn Đảng bộ huyện Đắk Song kết nạp 120 đảng viên mới và trao Huy hiệu Đảng cho "
           "15 đồng chí.\n\nCông tác xây dựng Đảng được chú trọng.")
+    t5 = 'Thông báo <script>window.__xss=2</script> lịch tiếp công dân tháng 5 của <b onmouseover="x()">UBND</b> quận.'
     t4 = "Xã Đông Cứu tổ chức lễ hội truyền thống đầu xuân với nhiều hoạt động văn hóa, thể thao."
     return [
         make_record("https://giabinh.bacninh.gov.vn/tin-tuc/gia-binh-ket-nap-89-dang-vien-moi.html",
@@ -73,6 +74,10 @@ def records() -> list[Record]:
                     dak_song, [("120 đảng viên mới", "new_members", 120), ("15 đồng chí", "badges", 15)]),
         make_record("https://giabinh.bacninh.gov.vn/tin-tuc/le-hoi-dong-cuu.html",
                     "Lễ hội đầu xuân ở Đông Cứu", t4, "2024-02-15", locality("Bắc Ninh", "Gia Bình")),
+        # Markup inside archived text must reach the page as text, never as HTML.
+        make_record("https://badinh.hanoi.gov.vn/thong-bao/lich-tiep-cong-dan.html",
+                    '<img src=x onerror="window.__xss=1">Lịch tiếp công dân', t5, "2022-05-01",
+                    locality("Hà Nội", "Ba Đình")),
     ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from api_data import ARTICLE_HTML, build_archive, records
-from live_server import serving
+from api_server import serving
 
 from service.api import create_app
 
@@ -96,7 +96,7 @@ def test_vnnews_serve_command_end_to_end(tmp_path: Path) -> None:
     import sys
     import time
 
-    from live_server import free_port
+    from api_server import free_port
 
     db = tmp_path / "serve.db"
     build_archive(db)

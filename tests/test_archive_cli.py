@@ -139,18 +139,18 @@ def _write_warc(path: Path, pages: list[Path]) -> None:
 
 
 def test_ingest_html_and_warc_then_reextract(tmp_path, capsys):
-    pages = sorted(p for p in CORPUS_PAGES.glob("*.html"))[:4]
-    if len(pages) < 4:
+    pages = sorted(p for p in CORPUS_PAGES.glob("*.html"))[:3]
+    if len(pages) < 3:
         pytest.skip("corpus pages not built")
     db = str(tmp_path / "a.db")
     warc = tmp_path / "crawl.warc.gz"
-    _write_warc(warc, pages[:3])
-    code, out, err = run(capsys, "ingest", str(warc), str(pages[3]), "--db", db)
+    _write_warc(warc, pages[:2])
+    code, out, err = run(capsys, "ingest", str(warc), str(pages[2]), "--db", db)
     assert code == 0, err
-    assert "new 4" in out
+    assert "new 3" in out
     with Archive(db) as a:
         caps = list(a.captures())
-        assert len(caps) == 3 and all(p == str(warc) for _, p, _ in caps)
+        assert len(caps) == 2 and all(p == str(warc) for _, p, _ in caps)
         # pretend the first capture was extracted by an older extractor
         rid = caps[0][0]
         old = a.get(rid)
@@ -159,7 +159,7 @@ def test_ingest_html_and_warc_then_reextract(tmp_path, capsys):
         assert a.get(rid).extractor.version == "0.0-old"
     code, out, err = run(capsys, "reextract", "--db", db)
     assert code == 0, err
-    assert "updated 1, unchanged 2" in out
+    assert "updated 1, unchanged 1" in out
     with Archive(db) as a:
         from extractor import EXTRACTOR_VERSION
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from archive_fixture import records
 
 from archive import Archive
 from archive.search import make_snippet, parse_query, positive_terms
 from models.errors import QueryError
-from archive_fixture import records
 
 R = records()
 NAME = {r.id: k for k, r in R.items()}

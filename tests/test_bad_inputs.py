@@ -12,7 +12,6 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from extractor import extract
-from models.errors import DecodeError
 from service.cli import main
 
 PARA = "Huyện ủy Gia Bình đã kết nạp được 89 đảng viên mới trong năm 2023, vượt chỉ tiêu Nghị quyết đề ra."

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from api_data import build_archive
-from live_server import serving
+from api_server import serving
 
 from models.text import fold
 from service.api import create_app
@@ -152,3 +152,21 @@ def test_openapi_docs_render_offline(browser, site: str) -> None:
     paths = {e.text for e in driver.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
     assert {"/extract", "/search", "/stats", "/ingest"} <= {p.replace("\u200b", "") for p in paths}
     shot(driver, "openapi-docs")
+
+
+def test_archived_markup_is_shown_as_text(browser, site: str) -> None:
+    """Titles, snippets and article text come from the web: the page must never run them."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    wait = WebDriverWait(driver, 15)
+    driver.get(site + "/?q=tiep+cong+dan")
+    wait.until(lambda d: "Tìm thấy 1" in d.find_element(By.ID, "result-count").text)
+    title = driver.find_element(By.CSS_SELECTOR, "#results .hit h3")
+    assert title.text.startswith('<img src=x onerror="window.__xss=1">')
+    assert not driver.find_elements(By.CSS_SELECTOR, "#results img")
+    title.find_element(By.CSS_SELECTOR, "a").click()
+    wait.until(lambda d: "<script>" in d.find_element(By.ID, "rec-text").text)
+    assert not driver.find_elements(By.CSS_SELECTOR, "#rec-text script, #rec-text b, #rec-title img")
+    assert driver.execute_script("return window.__xss === undefined")

@@ -103,7 +103,7 @@ def test_word_pasted_soup_gives_clean_paragraphs():
 
 def test_print_script_copy_is_not_text():
     escaped = "".join(f"&lt;p&gt;{p}&lt;/p&gt;" for p in P)
-    html = chrome(f'<div id="content-print"><div class="ExternalClass1A2B">'
+    html = chrome('<div id="content-print"><div class="ExternalClass1A2B">'
                   + "".join(f"<p>{p}</p>" for p in P)
                   + f"</div></div><script>function popuponclick() {{ var c = '{escaped}'; "
                   f"my_window.document.write('<h1>Tiêu đề</h1><h3>{P[0]}</h3>'); }}</script>")

@@ -15,10 +15,9 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-from helpers_crawl import Portal, serve
+from helpers_crawl import Portal, serve, warm_extractor
 
-from scrapers.crawl import CrawlOptions, Crawler
+from scrapers.crawl import Crawler, CrawlOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,14 +41,8 @@ def _fetched(db_path: Path) -> int:
         return 0
 
 
-@pytest.fixture(scope="module")
-def warm_extractor():
-    from extractor import extract
-
-    extract(b"<html><body><h1>Tin</h1><p>Chi b\xe1\xbb\x99 h\xe1\xbb\x8dp.</p></body></html>", "http://127.0.0.1/a")
-
-
-def test_kill_9_then_resume_loses_nothing_and_refetches_nothing(tmp_path, warm_extractor):
+def test_kill_9_then_resume_loses_nothing_and_refetches_nothing(tmp_path):
+    warm_extractor()  # loaded before the fork, so the child crawls at once
     portals = [Portal("xa-e", 60, cp1258_every=9), Portal("xa-f", 60)]
     servers = [serve(p, f"127.0.0.{6 + i}") for i, p in enumerate(portals)]
     try:

@@ -192,3 +192,16 @@ def test_sapo_is_lead_and_opens_text_once():
     # the same sapo repeated as the body's first paragraph is not doubled
     r = extract(page("28/11/2023", top=f'<div class="sapo">{sapo}</div>').replace(f"<p>{P1}", f"<p>{sapo}</p><p>{P1}"))
     assert r.text.count(sapo) == 1
+
+
+def test_labelled_date_at_the_foot_of_a_long_article():
+    long_body = "".join(f"<p>{P1} Đoạn {i}.</p>" for i in range(60))
+    html = page("", body_extra=long_body).replace("</div></div>", '</div><div class="ngay-dang">Ngày đăng: 05/01/2024</div></div>', 1)
+    assert extract(html).published == "2024-01-05"
+
+
+def test_updated_from_metadata():
+    head = ('<meta property="article:published_time" content="2023-11-28T16:01:00+07:00">'
+            '<meta property="article:modified_time" content="2023-11-29T08:00:00+07:00">')
+    r = extract(page(head=head))
+    assert (r.published, r.updated) == ("2023-11-28T16:01:00+07:00", "2023-11-29T08:00:00+07:00")

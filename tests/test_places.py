@@ -181,6 +181,10 @@ def test_resolve_place_uses_the_subject_as_context():
     assert resolve_place("huyện Châu Thành", context=tg, published=PRE).code == "821"
     assert resolve_place("huyện Châu Thành", context=None, published=PRE) is None
     assert resolve_place("nơi nào đó", context=subject, published=PRE) is None
+    # the context outweighs the type word: Quế Võ's Việt Hùng is a phường, still called "xã"
+    que_vo = loc("Đảng bộ thị xã Quế Võ kết nạp 268 đảng viên")
+    got = resolve_place("xã Việt Hùng", context=que_vo, published=PRE)
+    assert (got.code, got.district) == ("09283", "Quế Võ")
 
 
 # -- sites ------------------------------------------------------------------------------------------
@@ -211,6 +215,17 @@ def test_site_registry_and_inference(tmp_path: Path):
     user.write_text("[sites.x\n", encoding="utf-8")
     with pytest.raises(InputError):
         load_sites(user)
+    user.write_text('[sites."a.example.org"]\nprovince = "Bắc Ninh"\ndistrict = "Gia Bìnhh"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="no single"):
+        load_sites(user)
+
+
+def test_every_shipped_site_entry_names_one_unit():
+    for host, p in load_sites().items():
+        named = p.commune or p.district or p.province
+        if named:
+            u = unit_of_profile(p)
+            assert u is not None and u.short == named, host
 
 
 # -- lookups and the CLI ----------------------------------------------------------------------------

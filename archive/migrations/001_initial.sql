@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS record_versions (
 CREATE INDEX IF NOT EXISTS record_versions_sha ON record_versions(id, content_sha256);
 
 CREATE TABLE IF NOT EXISTS facts (
-    record_id TEXT NOT NULL REFERENCES records(id),
+    rid INTEGER NOT NULL REFERENCES records(rid),
+    record_id TEXT NOT NULL,            -- records.id, for people reading the table
     idx INTEGER NOT NULL,               -- position in Record.facts
     kind TEXT NOT NULL,
     value INTEGER NOT NULL,
@@ -84,13 +85,14 @@ CREATE TABLE IF NOT EXISTS facts (
     evidence_end INTEGER NOT NULL,
     evidence_sentence TEXT NOT NULL,
     parts TEXT,                          -- JSON list of {label, value, qualifier}
-    PRIMARY KEY (record_id, idx)
+    PRIMARY KEY (rid, idx)
 );
 CREATE INDEX IF NOT EXISTS facts_kind_value ON facts(kind, value);
 
 -- Every place a record is about or mentions (its locality and its facts' places), folded, for filters.
 CREATE TABLE IF NOT EXISTS record_places (
-    record_id TEXT NOT NULL REFERENCES records(id),
+    rid INTEGER NOT NULL REFERENCES records(rid),
+    record_id TEXT NOT NULL,
     level TEXT NOT NULL,                 -- province | district | commune
     name TEXT,
     name_folded TEXT,
@@ -99,11 +101,12 @@ CREATE TABLE IF NOT EXISTS record_places (
 );
 CREATE INDEX IF NOT EXISTS record_places_name ON record_places(level, name_folded);
 CREATE INDEX IF NOT EXISTS record_places_code ON record_places(code);
-CREATE INDEX IF NOT EXISTS record_places_record ON record_places(record_id);
+CREATE INDEX IF NOT EXISTS record_places_record ON record_places(rid);
 
 -- One row per headline figure (Record.summary) for aggregates; denormalised so stats need no join.
 CREATE TABLE IF NOT EXISTS headlines (
-    record_id TEXT NOT NULL REFERENCES records(id),
+    rid INTEGER NOT NULL REFERENCES records(rid),
+    record_id TEXT NOT NULL,
     kind TEXT NOT NULL,                  -- new_members | transfers | badges
     value INTEGER NOT NULL,
     province TEXT,
@@ -117,7 +120,7 @@ CREATE TABLE IF NOT EXISTS headlines (
     year TEXT,                           -- of the period end (else start, else published)
     month TEXT,                          -- YYYY-MM, same rule
     published_date TEXT,
-    PRIMARY KEY (record_id, kind)
+    PRIMARY KEY (rid, kind)
 );
 CREATE INDEX IF NOT EXISTS headlines_dedupe
     ON headlines(kind, place_key, period_key, value, province_folded, district_folded, commune_folded, year, month);

@@ -114,7 +114,9 @@ function summaryBadges(summary) {
   return box;
 }
 
+let searchSeq = 0;
 async function runSearch(newOffset = 0) {
+  const seq = ++searchSeq; // a slower earlier answer must not overwrite a newer one
   offset = newOffset;
   showError("");
   const params = filterParams();
@@ -128,8 +130,9 @@ async function runSearch(newOffset = 0) {
   $("result-count").textContent = "Đang tìm…";
   try {
     const data = await getJSON(`/search?${params}`);
-    renderHits(data);
+    if (seq === searchSeq) renderHits(data);
   } catch (e) {
+    if (seq !== searchSeq) return;
     $("result-count").textContent = "";
     $("results").replaceChildren();
     showError(e.message);
@@ -144,15 +147,13 @@ function renderHits(data) {
     ? `Tìm thấy ${data.total} bài viết (hiển thị ${offset + 1}–${offset + hits.length}).`
     : "Không tìm thấy bài viết nào.";
   for (const hit of hits) {
-    const rec = hit.record || hit;
-    const id = hit.id || rec.id;
-    const meta = [rec.site, viDate((rec.published || "").slice(0, 10)), placeName(rec.locality || hit.locality), rec.author]
+    const meta = [hit.site, viDate((hit.published || "").slice(0, 10)), placeName(hit.locality)]
       .filter(Boolean).join(" · ");
     list.append(el("li", { class: "hit" },
-      el("h3", {}, el("a", { href: `#record/${encodeURIComponent(id)}`, class: "hit-link" }, rec.title || hit.title || id)),
+      el("h3", {}, el("a", { href: `#record/${encodeURIComponent(hit.id)}`, class: "hit-link" }, hit.title || hit.id)),
       el("div", { class: "meta" }, meta),
       el("p", { class: "snippet" }, snippetNode(hit.snippet || "")),
-      summaryBadges(hit.summary || rec.summary)));
+      summaryBadges(hit.summary)));
   }
   $("prev-btn").hidden = offset === 0;
   $("next-btn").hidden = offset + hits.length >= (data.total || 0);
