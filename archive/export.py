@@ -29,8 +29,14 @@ FLAT_COLUMNS = (
 
 
 def iter_records(conn: sqlite3.Connection, filters: Filters | None = None) -> Iterator[Record]:
-    """Current records matching ``filters``, in archive order, a page at a time (keyset pagination)."""
-    where = build_where(conn, filters)
+    """Current records matching ``filters``, in archive order, a page at a time (keyset pagination).
+
+    Filters are checked here, before the first record is asked for, so a bad place is an error
+    before any output (a CSV header) has been written."""
+    return _pages(conn, build_where(conn, filters))
+
+
+def _pages(conn: sqlite3.Connection, where) -> Iterator[Record]:
     cols = ", ".join(f"r.{c}" for c in _RECORD_COLS)
     last = 0
     while True:

@@ -51,6 +51,14 @@ class Filters:
     min_value: int | None = None
     max_value: int | None = None
 
+    def __post_init__(self) -> None:
+        """Fail early and clearly: a bad date or kind is the caller's error, whatever asks."""
+        if self.date_from:
+            parse_day(self.date_from, end=False)
+        if self.date_to:
+            parse_day(self.date_to, end=True)
+        check_value_filters(self)
+
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) in (None, "") for f in fields(self))
 

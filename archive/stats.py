@@ -9,7 +9,7 @@ so "Đắk Song" and "Đăk Song" are one district.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archive.filters import Filters, build_where, check_value_filters
 from models.errors import QueryError
@@ -41,6 +41,7 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
     if f.kind and f.kind != kind:
         raise QueryError(f"--kind {kind} conflicts with the kind filter {f.kind}")
     check_value_filters(f)
+    f = replace(f, kind=None)  # the kind is the aggregate's own
     levels = BY[: BY.index(by) + 1]  # a district is named with its province, a commune with both
     if f.is_empty():
         return _from_cells(conn, kind, levels, per)

@@ -39,6 +39,12 @@ _FACT_COLS = (
     "period_label", "province", "district", "commune", "level", "place_code", "era", "province_code",
     "district_code", "place_mention", "evidence_start", "evidence_end", "evidence_sentence", "parts",
 )
+_INSERT_RECORD = f"INSERT INTO records ({', '.join(_RECORD_COLS)}) VALUES ({','.join('?' * len(_RECORD_COLS))})"
+_INSERT_RECORD_RID = (f"INSERT INTO records (rid, {', '.join(_RECORD_COLS)}) "
+                      f"VALUES (?, {','.join('?' * len(_RECORD_COLS))})")
+_UPDATE_RECORD = f"UPDATE records SET {', '.join(c + ' = ?' for c in _RECORD_COLS)} WHERE rid = ?"
+_INSERT_FACT = f"INSERT INTO facts (rid, {', '.join(_FACT_COLS)}) VALUES (?, {','.join('?' * len(_FACT_COLS))})"
+_TITLE_F, _TEXT_F = _RECORD_COLS.index("title_folded"), _RECORD_COLS.index("text_folded")
 _LOC_FIELDS = ("province", "district", "commune", "level", "code", "era", "province_code", "district_code",
                "mention")
 
@@ -179,10 +185,27 @@ class Archive:
         return counts
 
     def _ingest_batch(self, items: list[Item], counts: dict[str, int]) -> None:
+        """Records new to the archive (the bulk of a crawl) are written with one executemany per
+        table; any other record goes through the per-record rules, in input order."""
+        triples = [(item, None, None) if isinstance(item, Record) else item for item in items]
         with self._tx() as conn:
-            for item in items:
-                rec, path, offset = (item, None, None) if isinstance(item, Record) else item
-                counts[_ingest_one(conn, rec, path, offset)] += 1
+            known = set()
+            ids = list({t[0].id for t in triples})
+            for i in range(0, len(ids), 900):
+                chunk = ids[i:i + 900]
+                known.update(r[0] for r in conn.execute(
+                    f"SELECT id FROM records WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+            fresh: list[tuple[Record, str | None, int | None]] = []
+            for rec, path, offset in triples:
+                if rec.id in known:
+                    _write_new(conn, fresh)
+                    fresh = []
+                    counts[_ingest_one(conn, rec, path, offset)] += 1
+                else:
+                    known.add(rec.id)
+                    fresh.append((rec, path, offset))
+                    counts["new"] += 1
+            _write_new(conn, fresh)
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, record_id: str) -> Record:
@@ -263,20 +286,21 @@ def _statements(sql: str) -> list[str]:
 
 # -- ingest internals ------------------------------------------------------------------------------
 def _ingest_one(conn: sqlite3.Connection, rec: Record, warc_path: str | None, warc_offset: int | None) -> str:
-    cur = conn.execute("SELECT rid, version, content_sha256, extractor_version, fetched_at, warc_path "
-                       "FROM records WHERE id = ?", (rec.id,)).fetchone()
+    cur = conn.execute("SELECT rid, version, content_sha256, extractor_version, fetched_at, warc_path, "
+                       "warc_offset FROM records WHERE id = ?", (rec.id,)).fetchone()
     if cur is None:
         _write(conn, rec, 1, warc_path, warc_offset, rid=None)
         return "new"
-    rid, version, sha, ext_version, fetched_at, old_warc = cur
+    rid, version, sha, ext_version, fetched_at, old_warc, old_offset = cur
     if sha == rec.content_sha256:
         if ext_version == rec.extractor.version:
             if warc_path and not old_warc:  # same bytes, now with a capture to re-extract from
                 conn.execute("UPDATE records SET warc_path = ?, warc_offset = ? WHERE rid = ?",
                              (warc_path, warc_offset, rid))
             return "unchanged"
-        # Same page, another extractor: the newer extraction replaces the old one in place.
-        _write(conn, rec, version, warc_path or old_warc, warc_offset if warc_path else _offset(conn, rid), rid=rid)
+        # Same page, another extractor (vnnews reextract): the last extraction ingested replaces the
+        # earlier one in place; the bytes did not change, so there is no version to keep.
+        _write(conn, rec, version, warc_path or old_warc, warc_offset if warc_path else old_offset, rid=rid)
         return "updated"
     if conn.execute("SELECT 1 FROM record_versions WHERE id = ? AND content_sha256 = ?",
                     (rec.id, rec.content_sha256)).fetchone():
@@ -288,14 +312,9 @@ def _ingest_one(conn: sqlite3.Connection, rec: Record, warc_path: str | None, wa
     old = record_from_rows(
         conn.execute(f"SELECT {', '.join(_RECORD_COLS)} FROM records WHERE rid = ?", (rid,)).fetchone(),
         conn.execute(f"SELECT {', '.join(_FACT_COLS)} FROM facts WHERE rid = ? ORDER BY idx", (rid,)).fetchall())
-    old_loc = conn.execute("SELECT warc_path, warc_offset FROM records WHERE rid = ?", (rid,)).fetchone()
-    _keep_version(conn, old, version, old_loc[0], old_loc[1], before=False)
+    _keep_version(conn, old, version, old_warc, old_offset, before=False)
     _write(conn, rec, version + 1, warc_path, warc_offset, rid=rid)
     return "updated"
-
-
-def _offset(conn: sqlite3.Connection, rid: int) -> int | None:
-    return conn.execute("SELECT warc_offset FROM records WHERE rid = ?", (rid,)).fetchone()[0]
 
 
 def _keep_version(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str | None,
@@ -312,11 +331,10 @@ def _keep_version(conn: sqlite3.Connection, rec: Record, version: int, warc_path
          _now(), rec.model_dump_json()))
 
 
-def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str | None,
-           warc_offset: int | None, *, rid: int | None) -> None:
+def _record_values(rec: Record, version: int, warc_path: str | None, warc_offset: int | None, now: str) -> tuple:
     loc = rec.locality or Locality()
     s = rec.summary
-    values = (
+    return (
         rec.id, version, rec.schema_version, rec.url, rec.site, rec.fetched_at, rec.content_sha256, rec.title,
         rec.published, rec.published[:10] if rec.published else None, rec.updated, rec.author, rec.source,
         rec.views, rec.lead, rec.text, _fold_dd(rec.title), _fold_dd(rec.text),
@@ -324,43 +342,69 @@ def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str |
         loc.district_code, loc.mention, s.new_members, s.transfers, s.badges,
         json.dumps(s.badges_by_years, ensure_ascii=False) if s.badges_by_years else None, len(rec.facts),
         json.dumps(rec.warnings, ensure_ascii=False) if rec.warnings else None,
-        rec.extractor.name, rec.extractor.version, warc_path, warc_offset, _now(),
+        rec.extractor.name, rec.extractor.version, warc_path, warc_offset, now,
     )
-    if rid is None:
-        rid = conn.execute(f"INSERT INTO records ({', '.join(_RECORD_COLS)}) VALUES "
-                           f"({','.join('?' * len(values))})", values).lastrowid
-    else:
-        conn.execute(f"UPDATE records SET {', '.join(c + ' = ?' for c in _RECORD_COLS)} WHERE rid = ?",
-                     (*values, rid))
-        _uncount_headlines(conn, rid)
-        for table in ("facts", "record_places", "headlines"):
-            conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
-    if rec.facts:
-        conn.executemany(f"INSERT INTO facts (rid, {', '.join(_FACT_COLS)}) VALUES "
-                         f"(?, {','.join('?' * len(_FACT_COLS))})",
-                         [(rid, *_fact_row(rec.id, i, f)) for i, f in enumerate(rec.facts)])
-    places = _place_rows(rec)
+
+
+def _insert_children(conn: sqlite3.Connection, pairs: list[tuple[int, Record]], *, new: bool) -> None:
+    """facts, record_places and headlines rows of records (rid, rec), and their stats_cells counts."""
+    facts = [(rid, *_fact_row(rec.id, i, f)) for rid, rec in pairs for i, f in enumerate(rec.facts)]
+    if facts:
+        conn.executemany(_INSERT_FACT, facts)
+    places = [(rid, *p) for rid, rec in pairs for p in _place_rows(rec)]
     if places:
         conn.executemany("INSERT INTO record_places (rid, record_id, level, name, name_folded, code, era) "
-                         "VALUES (?,?,?,?,?,?,?)", [(rid, *p) for p in places])
-    heads = [(rid, *h) for h in _headline_rows(rec)]
+                         "VALUES (?,?,?,?,?,?,?)", places)
+    heads = [(rid, *h) for rid, rec in pairs for h in _headline_rows(rec)]
     if heads:
         conn.executemany("INSERT INTO headlines (rid, record_id, kind, value, province, district, commune, "
                          "province_folded, district_folded, commune_folded, place_key, period_key, year, month, "
                          "published_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", heads)
-        for h in heads:
-            _count_headline(conn, h, +1)
+        for h in heads:  # in rid order, so a figure repeated within the batch counts once
+            _count_headline(conn, h, +1, earlier_only=new)
+
+
+def _write_new(conn: sqlite3.Connection, items: list[tuple[Record, str | None, int | None]]) -> None:
+    """Insert records known to be new, with explicit rids above every existing one."""
+    if not items:
+        return
+    base = conn.execute("SELECT coalesce(max(rid), 0) FROM records").fetchone()[0]
+    now = _now()
+    rows = [(base + i + 1, *_record_values(rec, 1, path, off, now)) for i, (rec, path, off) in enumerate(items)]
+    conn.executemany(_INSERT_RECORD_RID, rows)
+    conn.executemany("INSERT INTO records_fts (rowid, title_folded, text_folded) VALUES (?, ?, ?)",
+                     [(r[0], r[1 + _TITLE_F], r[1 + _TEXT_F]) for r in rows])
+    _insert_children(conn, [(base + i + 1, rec) for i, (rec, _, _) in enumerate(items)], new=True)
+
+
+def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str | None,
+           warc_offset: int | None, *, rid: int | None) -> None:
+    values = _record_values(rec, version, warc_path, warc_offset, _now())
+    if rid is None:
+        rid = conn.execute(_INSERT_RECORD, values).lastrowid
+        conn.execute("INSERT INTO records_fts (rowid, title_folded, text_folded) VALUES (?, ?, ?)",
+                     (rid, values[_TITLE_F], values[_TEXT_F]))
+    else:
+        conn.execute(_UPDATE_RECORD, (*values, rid))
+        _uncount_headlines(conn, rid)
+        for table in ("facts", "record_places", "headlines"):
+            conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
+    _insert_children(conn, [(rid, rec)], new=False)
 
 
 _SAME_FIGURE = ("SELECT 1 FROM headlines WHERE kind = ? AND place_key = ? AND period_key = ? AND value = ? "
                 "AND rid != ? LIMIT 1")
+_SAME_FIGURE_EARLIER = ("SELECT 1 FROM headlines WHERE kind = ? AND place_key = ? AND period_key = ? "
+                        "AND value = ? AND rid < ? LIMIT 1")
 
 
-def _count_headline(conn: sqlite3.Connection, h: tuple, sign: int) -> None:
+def _count_headline(conn: sqlite3.Connection, h: tuple, sign: int, *, earlier_only: bool = False) -> None:
     """Add (+1) or remove (-1) one headline row in stats_cells: a figure another article already
-    reports only moves the duplicates count."""
+    reports only moves the duplicates count. ``earlier_only``: the row is one of a batch of new
+    records, so only rows with a lower rid were there before it."""
     (rid, _id, kind, value, prov, dist, comm, pf, df, cf, place_key, period_key, _year, month, _pub) = h
-    repeated = conn.execute(_SAME_FIGURE, (kind, place_key, period_key, value, rid)).fetchone() is not None
+    sql = _SAME_FIGURE_EARLIER if earlier_only else _SAME_FIGURE
+    repeated = conn.execute(sql, (kind, place_key, period_key, value, rid)).fetchone() is not None
     total, articles, dups = (0, 0, sign) if repeated else (sign * value, sign, 0)
     conn.execute(
         "INSERT INTO stats_cells (kind, province_folded, district_folded, commune_folded, month, province, district, "

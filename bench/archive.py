@@ -107,23 +107,26 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def run(size: int, workdir: Path, seed: int) -> dict:
+def run(size: int, workdir: Path, seed: int, reuse: bool = False) -> dict:
     db = workdir / f"bench-{size}.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
+    reuse = reuse and db.exists()
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
     base, pl = bases(), places()
     chunk = 20_000
     ingest_s = ingest_cpu = 0.0
     with Archive(db) as archive:
-        for start in range(0, size, chunk):
+        for start in range(0, 0 if reuse else size, chunk):
             recs = list(make_records(min(chunk, size - start), start, seed, base, pl))
             t, c = time.perf_counter(), time.process_time()
             archive.ingest_many(recs, batch=2000)
             ingest_s += time.perf_counter() - t
             ingest_cpu += time.process_time() - c
             print(f"  {start + len(recs):>9,} records, {(start + len(recs)) / ingest_s:,.0f} rec/s", file=sys.stderr)
-        archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        archive.conn.execute("ANALYZE")
+        if not reuse:
+            archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            archive.conn.execute("ANALYZE")
         lat: list[float] = []
         cpu: list[float] = []
         per_query = {}
@@ -149,8 +152,8 @@ def run(size: int, workdir: Path, seed: int) -> dict:
                 times.append((time.perf_counter() - t) * 1000)
             st[label] = round(statistics.median(times), 1)
     size_mb = sum(Path(str(db) + s).stat().st_size for s in ("", "-wal") if Path(str(db) + s).exists()) / 2**20
-    return {"records": size, "ingest_rec_per_s": round(size / ingest_s),
-            "ingest_rec_per_cpu_s": round(size / ingest_cpu), "search_p50_ms": round(pct(lat, 50), 1),
+    return {"records": size, "ingest_rec_per_s": round(size / ingest_s) if ingest_s else None,
+            "ingest_rec_per_cpu_s": round(size / ingest_cpu) if ingest_cpu else None, "search_p50_ms": round(pct(lat, 50), 1),
             "search_p95_ms": round(pct(lat, 95), 1), "search_cpu_p95_ms": round(pct(cpu, 95), 1),
             "search_median_by_query_ms": per_query,
             "stats_ms": st, "db_mb": round(size_mb), "loadavg": _loadavg()}
@@ -170,12 +173,13 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=None, help="where to build the databases (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the databases")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--reuse", action="store_true", help="query an existing --dir database instead of rebuilding it")
     args = ap.parse_args()
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="vnnews-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         for size in args.sizes:
-            print(json.dumps(run(size, workdir, args.seed), ensure_ascii=False), flush=True)
+            print(json.dumps(run(size, workdir, args.seed, args.reuse), ensure_ascii=False), flush=True)
     finally:
         if not args.keep:
             for size in args.sizes:

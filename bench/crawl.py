@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import resource
 import sys
 import tempfile
 import time
@@ -56,9 +57,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         opts = CrawlOptions(seeds=seeds, db=Path(tmp) / "archive.db", warc_dir=Path(tmp) / "warc", delay=0.0,
                             concurrency=args.concurrency, resolve=addresses, progress=False, fsync=args.fsync)
-        cpu0, t0 = time.process_time(), time.perf_counter()
+        r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
         summary = asyncio.run(Crawler(opts).run())
-        cpu, wall = time.process_time() - cpu0, time.perf_counter() - t0
+        wall = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
     parent.send("stop")
     requests = parent.recv()
     proc.join(5)

@@ -395,22 +395,30 @@ def _heading_boxes(container: Tag, stats: Stats) -> list[Tag]:
         lab = _label(s)
         if not lab or lab not in heads:
             continue
-        el = s.parent
-        # climb while the ancestor is still "this heading + its list"
-        while el is not None and el is not container and el.parent is not None and el.parent is not container:
-            parent = el.parent
-            if stats.text(parent) > 2000:
-                break
-            ptxt = text_of(parent)
-            if not ptxt.startswith(squash(str(s))[:20]):
-                break
-            el = parent
-        if el is None or el is container:
+        head = s.parent
+        # the heading's own block (<b> inside <p>, <span> inside <h3>)
+        while head is not None and head.name not in BLOCK_TAGS and head.parent is not None \
+                and head.parent is not container:
+            head = head.parent
+        if head is None or head is container:
             continue
-        out.append(el)
-        for sib in el.find_next_siblings(limit=2):
-            if isinstance(sib, Tag) and _is_link_list(sib, stats):
-                out.append(sib)
+        # climb while the ancestor is still "this heading + its list of links"
+        box = None
+        el = head
+        while el.parent is not None and el.parent is not container:
+            parent = el.parent
+            if stats.text(parent) > 2000 or stats.links(parent) < 2 or stats.link_density(parent) < 0.3:
+                break
+            if not text_of(parent, limit=100).startswith(squash(str(s))[:20]):
+                break
+            box = el = parent
+        if box is not None:
+            out.append(box)
+            continue
+        lists = [sib for sib in head.find_next_siblings(limit=2) if isinstance(sib, Tag) and _is_link_list(sib, stats)]
+        if lists:  # a heading standing alone in the body only goes with the links under it
+            out.append(head)
+            out.extend(lists)
     return out
 
 
@@ -518,9 +526,11 @@ def _is_data_table(table: Tag, stats: Stats) -> bool:
     return multi
 
 
-def extract_body(soup: BeautifulSoup, index: Index | None = None) -> Body:
-    """Find, prune and serialise the article body. Mutates ``soup`` (run metadata first)."""
-    container, method = find_container(soup, index)
+def extract_body(soup: BeautifulSoup, index: Index | None = None,
+                 found: tuple[Tag | None, str] | None = None) -> Body:
+    """Find (unless ``found`` already), prune and serialise the article body. Mutates ``soup``:
+    read metadata first."""
+    container, method = found if found is not None else find_container(soup, index)
     if container is None:
         return Body([], "none")
     prune(container)

@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import date
-from functools import cache
+from datetime import date, datetime
 
 from extractor.facts_nlp import Sentence, engine, fold_same_length, split_sentences
 from extractor.facts_summary import place_mentions, summarise
@@ -49,6 +48,8 @@ class _Num:
 def find_facts(text: str, *, title: str | None = None, lead: str | None = None,
                published: date | None = None) -> list[Fact]:
     """All Party-development facts of ``text`` (record.text), title/lead-confirmed figures first."""
+    if isinstance(published, datetime):
+        published = published.date()
     memo: dict[str, Sentence] = {}  # a lead usually repeats a body sentence: segment it once
     facts = _find(text, published, memo)
     if not (title or lead):
@@ -82,7 +83,7 @@ def _find(text: str, published: date | None, memo: dict[str, Sentence]) -> FactL
             continue
         sent = eng.parse(text, s, e, memo)
         facts.extend(_sentence_facts(sent, hits, published, facts[-12:], inherited))
-    _mark_previous(facts, inherited)
+    _mark_previous(facts, inherited, published)
     return facts
 
 
@@ -154,12 +155,14 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
         tier = _tier_of(sent, num, tiers) if obj and obj[0] in ("person", "badge") else None
         if tier is not None:
             kind = "badges"
-        place = _place_for(num, mentions, sent)
+        place_at, place = _place_for(num, mentions, sent)
         if in_bd and num.qi >= 2 and sent.sylls[num.qi - 2:num.qi] == ["trong", "so"]:
             continue  # "Trong số 9 đảng viên mới kết nạp có ...": the total restated
         # A breakdown part qualifies the fact before it unless it names a place, has a cue of another
         # kind after "trong đó", or is a badge tier.
         own_cue = cue_span is not None and cue_span[0] >= in_bd - 1
+        if in_bd and place_at < in_bd - 1:
+            place = None  # named before "trong đó": the parent's place, the part gets none of its own
         if in_bd and place is None and tier is None and kind != "ignore":
             owner = _owner(out, history if opens_bd else [], kind if own_cue else None, sent.start)
             if owner is not None and (not own_cue or owner.kind == kind):
@@ -387,10 +390,11 @@ def _part_label(sent: Sentence, j: int) -> str | None:
     return sent.span_text(j, k) if k > j else None
 
 
-def _place_for(num: _Num, mentions: list[tuple[int, int, str]], sent: Sentence) -> str | None:
-    """The place named nearest before the number in its clause (";" bounds a clause)."""
+def _place_for(num: _Num, mentions: list[tuple[int, int, str]], sent: Sentence) -> tuple[int, str | None]:
+    """(first syllable, text) of the place named nearest before the number in its clause (";" bounds a
+    clause), or (-1, None)."""
     lo, _hi = _segment(sent, num.qi, frozenset({";"}))
-    best = None
+    best, best_at = None, -1
     group_end = -10
     for s, e, text in mentions:
         if lo <= s and e <= num.qi:
@@ -398,9 +402,9 @@ def _place_for(num: _Num, mentions: list[tuple[int, int, str]], sent: Sentence) 
             # locates the first one.
             joined = all(x in (",", "(", ")", "-", "thuoc") for x in sent.sylls[group_end:s]) and s - group_end <= 2
             if not (best is not None and joined):
-                best = text
+                best, best_at = text, s
             group_end = e
-    return best
+    return best_at, best
 
 
 # --- roles and periods -----------------------------------------------------------------------------------
@@ -410,11 +414,14 @@ def _period_and_role(fact: Fact, sent: Sentence, num: _Num, hits: list[PeriodHit
                      by_end: dict, by_start: dict, inherited: set[int]) -> None:
     pos = sent.starts[num.qi]
     first = bisect_left(hits, sent.start, key=lambda h: h.start)
+    seg_lo, _seg_hi = _segment(sent, num.qi, frozenset({",", ";", "("}))
+    seg_start = sent.starts[seg_lo] if seg_lo < len(sent.starts) else sent.start
     inside = []
     for h in hits[first:]:
         if h.start >= sent.end:
             break
-        if h.end <= sent.end:
+        # A yardstick period ("so với năm 2022") dates only the figures in its own segment.
+        if h.end <= sent.end and (not h.reference or h.start >= seg_start):
             inside.append(h)
     before = [h for h in inside if h.end <= pos]
     hit: PeriodHit | None = before[-1] if before else None
@@ -425,7 +432,8 @@ def _period_and_role(fact: Fact, sent: Sentence, num: _Num, hits: list[PeriodHit
         hit = after[0] if after else None
     carried = False
     if hit is None:
-        hit = next((h for h in reversed(hits[:first]) if h.end <= sent.start and h.span != "previous"), None)
+        hit = next((h for h in reversed(hits[:first])
+                    if h.end <= sent.start and h.span != "previous" and not h.reference), None)
         carried = hit is not None
     if hit is not None:
         fact.period = Period(start=hit.period.start, end=hit.period.end, label=hit.period.label)
@@ -435,13 +443,15 @@ def _period_and_role(fact: Fact, sent: Sentence, num: _Num, hits: list[PeriodHit
         fact.role = "target" if _target_mode(sent, num) else "actual"
         return
     # Comparison: "tăng 10 đảng viên so với ...".
-    if any(label == "role:comparison_before" for label, _s in by_end.get(num.qi, [])):
+    lo, _hi = _segment(sent, num.qi)
+    if any(label == "role:comparison_before" and lo <= e0 <= num.qi and (num.qi - e0 <= 1 or all(
+            x in _YARDSTICK for x in sent.sylls[e0:num.qi])) for label, _s0, e0 in sent.matches):
         fact.role = "comparison"
         return
     if _target_mode(sent, num):
         fact.role = "target"
         return
-    if hit is not None and hit.span == "previous" and not carried:
+    if hit is not None and (hit.span == "previous" or hit.reference) and not carried:
         fact.role = "previous"
     elif (hit is not None and hit.span == "cumulative") or any(
             label == "role:cumulative" for label, _s, e in sent.matches if e <= num.qi):
@@ -450,10 +460,15 @@ def _period_and_role(fact: Fact, sent: Sentence, num: _Num, hits: list[PeriodHit
         fact.role = "target"
 
 
+# Words allowed between "tăng"/"nhiều hơn" and its figure: "nhiều hơn năm trước 9 đảng viên".
+_YARDSTICK = {"nam", "truoc", "ngoai", "cung", "ky", "so", "voi", "thang", "quy"}
+
+
 def _target_mode(sent: Sentence, num: _Num) -> bool:
     """Scan the sentence up to the number: target cues switch to plan mode, result cues switch back."""
     eng = engine()
-    not_before = eng.data["roles"]["not_target_before"]
+    # Checked with diacritics: "đạt 111% kế hoạch" measures a result, "đặt mục tiêu" sets a target.
+    not_before = {normalize(w).lower().split()[-1] for w in eng.data["roles"]["not_target_before"]}
     events = sorted((s, label) for label, s, _e in sent.matches
                     if label in ("role:target", "role:actual_reset") and s < num.qi)
     mode = False
@@ -468,18 +483,19 @@ def _target_mode(sent: Sentence, num: _Num) -> bool:
                 continue
             mode = False
         else:
-            prev = sent.sylls[max(0, s - 2):s]
-            if any(p in not_before or p.endswith("%") for p in prev) or sent.sylls[s - 1:s] == ["vuot"]:
+            prev = [o.lower() for o in sent.orig[max(0, s - 2):s]]
+            if any(p in not_before or p.endswith("%") for p in prev):
                 continue
             mode = True
     return mode
 
 
-def _mark_previous(facts: list[Fact], inherited: set[int]) -> None:
+def _mark_previous(facts: list[Fact], inherited: set[int], published: date | None) -> None:
     """An actual figure for a period that ended before another stated period began is a previous one."""
     for kind in FLOW_KINDS:
         dated = [f for f in facts if f.kind == kind and f.role == "actual" and id(f) not in inherited
-                 and f.period and f.period.start and f.period.end and f.place is None]
+                 and f.period and f.period.start and f.period.end
+                 and (published is None or f.period.start <= published)]
         if len(dated) < 2:
             continue
         latest = max(f.period.start for f in dated)  # type: ignore[union-attr]
@@ -533,12 +549,6 @@ def _single_badges(sent: Sentence, tiers: dict[int, int], used: set[int], by_sta
     return out
 
 
-@cache
-def _TITLES() -> frozenset[str]:  # noqa: N802 - a constant loaded once
-    """Person titles as written ("nguyên", not the surname "Nguyễn" that folds alike)."""
-    return frozenset(t.lower() for t in engine().data["badges"]["person_titles"])
-
-
 _STRONG_TITLES = {"ong", "ba", "cu", "dong chi", "d / c", "cu ong", "cu ba"}
 
 
@@ -547,8 +557,7 @@ def _name_after(sent: Sentence, k: int, hi: int, strict: bool = False) -> str | 
     "cụ Bích"). Without a title (``strict`` off) a name must start with a common surname."""
     start, strong, titled = k, False, False
     while True:
-        here = [(e, " ".join(sent.sylls[s:e])) for label, s, e in sent.matches if label == "title" and s == start
-                and " ".join(sent.orig[s:e]).lower().replace(" / ", "/") in _TITLES()]
+        here = [(e, " ".join(sent.sylls[s:e])) for label, s, e in sent.matches if label == "title" and s == start]
         if not here:
             break
         e, words = max(here)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from models.text import fold
+from models.text import fold, normalize
 
 PATTERNS = Path(__file__).with_name("patterns") / "facts.toml"
 
@@ -133,16 +133,21 @@ class Engine:
         for section in ("cues", "objects"):
             for label, phrases in self.data[section].items():
                 groups[f"{section[:-1]}:{label}"] = phrases
-        for label, phrases in self.data["roles"].items():
-            groups[f"role:{label}"] = phrases
+        for label in ("target", "actual_reset", "cumulative", "comparison_before"):
+            groups[f"role:{label}"] = self.data["roles"][label]
         groups["breakdown"] = self.data["breakdown"]["cues"]
         groups["unit"] = self.data["units"]["after"]
         groups["title"] = self.data["badges"]["person_titles"]
         groups["single"] = self.data["badges"]["single"]
         groups["qualifier"] = self.data["qualifiers"]["words"]
+        # Role words, qualifiers and person titles must match with their diacritics too: folded, "tặng" (award)
+        # is "tăng" (increase) and "Nguyễn" is "nguyên" (former).
+        self.exact: dict[str, set[tuple[str, ...]]] = {}
         for label, phrases in groups.items():
             docs = [Doc(self.vocab, words=list(s)) for s in {tuple(syllables(p)) for p in phrases} if s]
             self.matcher.add(label, docs)
+            if label.startswith("role:") or label in ("title", "qualifier"):
+                self.exact[label] = {tuple(_PIECE.findall(normalize(p).lower())) for p in phrases}
         terms = sorted({" ".join(syllables(t)) for t in self.data["prefilter"]["terms"]}, key=len, reverse=True)
         self.prefilter = re.compile("|".join(re.escape(t) for t in terms))
         self.tiers = set(self.data["badges"]["tiers"])
@@ -196,7 +201,7 @@ class Engine:
                         continue
                     cursor = pos + len(piece)
                     sent.orig.append(piece)
-                    sent.sylls.append(fold_same_length(piece))
+                    sent.sylls.append(folded[pos:cursor])
                     sent.starts.append(pos)
                     sent.ends.append(cursor)
                     sent.word_start.append(first_piece)
@@ -212,6 +217,8 @@ class Engine:
         # badge cue and a counted object).
         reach: dict[str, int] = {}
         for label, s, e in found:
+            if label in self.exact and tuple(o.lower() for o in sent.orig[s:e]) not in self.exact[label]:
+                continue
             family = label.split(":")[0]
             if reach.get(family, -1) >= e:
                 continue

@@ -207,7 +207,7 @@ def _locate(soup: BeautifulSoup, title: str, candidates: list[Tag], *, exact: bo
 
 # --- the whole header --------------------------------------------------------------------------
 
-def read_meta(soup: BeautifulSoup, url: str | None, index: Index | None = None) -> Meta:
+def read_meta(soup: BeautifulSoup, url: str | None, index: Index | None = None, body: Tag | None = None) -> Meta:
     """Everything but the signature, from the untouched tree."""
     meta = Meta()
     index = index or Index(soup)
@@ -236,7 +236,7 @@ def read_meta(soup: BeautifulSoup, url: str | None, index: Index | None = None) 
                 meta.published, meta.published_how = mo, "time[datetime]"
                 break
     if meta.published is None:
-        vis = visible_date(soup, meta.title_el)
+        vis = visible_date(soup, meta.title_el, body)
         if vis:
             meta.published, meta.published_how = vis[0], f"visible:{vis[1]}"
     if meta.published is None and (d := date_from_url(url)):

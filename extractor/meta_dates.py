@@ -133,9 +133,14 @@ def in_list(node: NavigableString | Tag, stop: Tag | None = None) -> bool:
 
 # --- visible date ------------------------------------------------------------------------------
 
-def visible_date(soup: BeautifulSoup, anchor: Tag | None) -> tuple[Moment, str] | None:
-    """The date line nearest the title: a short string holding a date, outside any list of links."""
+def visible_date(soup: BeautifulSoup, anchor: Tag | None, body: Tag | None = None) -> tuple[Moment, str] | None:
+    """The date line nearest the title: a short string holding a date, outside any list of links,
+    and not past the end of the article ``body`` (what follows it is other news)."""
     dd = dates()
+    end = None
+    if body is not None:
+        last = body._last_descendant() if hasattr(body, "_last_descendant") else None
+        end = last.next_element if last is not None else None
     inside = anchor
     if anchor is None:
         anchor = soup.body or soup
@@ -146,7 +151,10 @@ def visible_date(soup: BeautifulSoup, anchor: Tag | None) -> tuple[Moment, str] 
     for direction, it, near, limit, weight in (("after", anchor.next_elements, 80, 600, 1.0),
                                                ("before", anchor.previous_elements, 30, 30, 1.5)):
         n = 0
+        past_end = None  # strings seen after the article body: only a labelled line, right after it
         for node in it:
+            if direction == "after" and end is not None and node is end:
+                past_end = 0
             if not isinstance(node, NavigableString) or isinstance(node, _SKIP_STRINGS):
                 continue
             raw = node.strip()
@@ -155,6 +163,10 @@ def visible_date(soup: BeautifulSoup, anchor: Tag | None) -> tuple[Moment, str] 
             n += 1
             if n > limit:
                 break
+            if past_end is not None:
+                past_end += 1
+                if past_end > 15:
+                    break
             if not any(c.isdigit() for c in raw):
                 continue
             if inside is not None and _within(node, inside):
@@ -169,7 +181,7 @@ def visible_date(soup: BeautifulSoup, anchor: Tag | None) -> tuple[Moment, str] 
             rest = len(line) - len(hit[1].group(0))
             before = low[max(0, hit[1].start() - 30): hit[1].start()]
             labelled = rest <= 200 and any(lab in before for lab in dd.published_labels)
-            if labelled or (rest <= dd.max_line and n <= near):
+            if labelled or (rest <= dd.max_line and n <= near and past_end is None):
                 score = n * weight - (5 if labelled else 0) - (2 if isinstance(hit[0], datetime) else 0)
                 found.append((score, hit[0], direction))
             if len(found) >= 3:

@@ -9,6 +9,7 @@ Each hit also says what kind of span it is: a ``current`` reporting period, a ``
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ _DASH = r"\s*[-–—]\s*"
 
 # Order matters: longer, more specific phrasings first; a later pattern never overlaps an earlier hit.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("previous", re.compile(r"cung ky(?: nam (?:truoc|ngoai)| nam " + _Y + r")?|nam (?:truoc|ngoai)|nam lien truoc")),
+    ("previous", re.compile(r"cung (?:ky|dot nay|dot|thoi gian nay)(?: nam (?:truoc|ngoai)| nam " + _Y
+                            + r")?|nam (?:truoc|ngoai)|nam lien truoc")),
     ("months", re.compile(r"(\d{1,2}|ba|sau|chin) thang (dau|cuoi) nam(?: " + _Y + r")?")),
     ("months_in", re.compile(r"(?<=trong )(\d{1,2}|ba|sau|chin) thang(?! (?:cuoi|toi|qua|nay|gan|lien))(?: nam " + _Y + r")?")),
     ("since_start", re.compile(r"(?:tu )?dau nam(?: " + _Y + r")?(?: (?:den|toi) (?:nay|thoi diem nay|(?:ngay )?(\d{1,2})/(\d{1,2})(?:/" + _Y + r")?))?")),
@@ -31,7 +33,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("term", re.compile(r"nhiem ky (?:dai hoi )?(?:[a-z]+ )?" + _Y + _DASH + _Y)),
     ("term_past", re.compile(r"(?:trong |ca |suot )?nhiem ky (?:vua qua|qua|truoc)|tu dau nhiem ky(?: den nay)?|trong nhiem ky|luy ke")),
     ("span", re.compile(r"(?:tu|trong) (?:nam )?" + _Y + r" (?:den|toi) (?:nay|(?:nam )?" + _Y + r")|giai doan " + _Y + _DASH + _Y + r"|\(" + _Y + _DASH + _Y + r"\)")),
-    ("years_past", re.compile(r"(\d{1,2}|hai|ba|bon|nam|muoi) nam (?:qua|gan day|vua qua|tro lai day)|nhung nam qua|nhieu nam qua")),
+    ("years_past", re.compile(r"(\d{1,2}|hai|ba|bon|nam|muoi) nam (?:qua|gan day|vua qua|tro lai day)|nhung nam qua|nhieu nam qua"
+                              r"|(?<=qua )(\d{1,2}|hai|ba|bon|nam|muoi) nam(?! tuoi)|(?<=sau )(\d{1,2}|hai|ba|bon|nam|muoi) nam(?! tuoi)")),
     ("month", re.compile(r"thang (\d{1,2})(?:/| nam )" + _Y)),
     ("year", re.compile(r"nam " + _Y + r"|(?<=\()" + _Y + r"(?=\))")),
     ("this_year", re.compile(r"trong nam(?! \d)|nam nay|nam qua")),
@@ -45,6 +48,8 @@ class PeriodHit:
     period: Period
     span: str  # "current" | "cumulative" | "previous"
     explicit_year: int | None = None  # the year the phrase names itself, if any
+    # A period named only as a yardstick: "so với năm 2022", "(năm 2022 kết nạp 2.104)" after "so với".
+    reference: bool = False
 
 
 def _n(s: str) -> int:
@@ -57,20 +62,24 @@ def _year_end(y: int) -> date:
 
 def find_periods(folded: str, original: str, published: date | None) -> list[PeriodHit]:
     """Every period phrase in ``folded`` (a same-length fold of ``original``), in text order."""
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans already claimed
     hits: list[PeriodHit] = []
     pub_year = published.year if published else None
     for name, rx in _PATTERNS:
         for m in rx.finditer(folded):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            k = bisect.bisect_left(taken, (m.start(), -1))
+            if (k < len(taken) and taken[k][0] < m.end()) or (k > 0 and taken[k - 1][1] > m.start()):
                 continue
             if m.start() > 0 and folded[m.start() - 1].isalnum():
                 continue
+            if name == "since_start" and "đầu" not in original[m.start():m.end()].lower():
+                continue  # "phấn đấu năm 2023" folds like "đầu năm 2023"
             hit = _resolve(name, m, published, pub_year)
             if hit is None:
                 continue
             hit.period.label = original[m.start():m.end()]
-            taken.append((m.start(), m.end()))
+            hit.reference = _is_reference(folded, m.start())
+            bisect.insort(taken, (m.start(), m.end()))
             hits.append(hit)
     hits.sort(key=lambda h: h.start)
     # Phrases without a year of their own ("trong năm", "năm qua") take the last year named before them.
@@ -83,6 +92,18 @@ def find_periods(folded: str, original: str, published: date | None) -> list[Per
         elif h.explicit_year and h.span == "current":
             last_year = h.explicit_year
     return hits
+
+
+_SO_VOI = re.compile(r"so voi[^.;()]{0,40}$")
+
+
+def _is_reference(folded: str, start: int) -> bool:
+    """Whether the period at ``start`` follows "so với", directly or in the parentheses right after it."""
+    window = folded[max(0, start - 120):start]
+    if _SO_VOI.search(window):
+        return True
+    paren = window.rfind("(")
+    return paren >= 0 and ")" not in window[paren:] and bool(_SO_VOI.search(window[:paren].rstrip()))
 
 
 def _default_year(label: str, published: date | None) -> int | None:
@@ -156,7 +177,8 @@ def _resolve(name: str, m: re.Match[str], published: date | None, pub_year: int 
         span = "cumulative" if b > a else "current"
         explicit = a if a == b else None
     elif name == "years_past":
-        n = _n(g[0]) if g[0] else 2
+        given = next((x for x in g if x), None)
+        n = _n(given) if given else 2
         span = "cumulative" if n > 1 else "current"
         if published:
             p.start, p.end = date(published.year - n, 1, 1), published

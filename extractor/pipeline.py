@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from extractor.clean import Index, extract_body, patterns
+from extractor.clean import Index, extract_body, find_container, patterns
 from extractor.decode import decode
 from extractor.decode import normalize_text as normalize
 from extractor.meta import Meta, fold, leading, read_meta, signature
@@ -47,8 +47,9 @@ def read_page(html: bytes | str, url: str | None = None, *, http_charset: str | 
     if soup.find(True) is None:
         raise DecodeError("no HTML elements found: not an HTML page")
     index = Index(soup)
-    meta = read_meta(soup, url, index)
-    body = extract_body(soup, index)
+    found = find_container(soup, index)  # read-only; metadata uses it to bound the date search
+    meta = read_meta(soup, url, index, body=found[0])
+    body = extract_body(soup, index, found)
     paras = body.paragraphs
     author, source, used = signature(paras)
     if used:

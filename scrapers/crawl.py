@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from models.errors import InputError, VnnewsError
+from models.errors import InputError, StoreError, VnnewsError
 from models.text import canonical_url
 from scrapers import discover
 from scrapers.fetch import (
@@ -116,6 +116,10 @@ class Crawler:
             return discover.site_domain(url) in self.seed_domains
         return False  # list: only the seeds themselves
 
+    def _host_in_scope(self, host: str) -> bool:
+        """Whether this run owns a host's queued URLs (a re-crawl revisits only those)."""
+        return self._in_scope(f"http://{host}/")
+
     def _enqueue(self, entries: list[Entry]) -> None:
         for e in self.frontier.add(entries):
             if e.state == "queued":
@@ -186,7 +190,7 @@ class Crawler:
         self.frontier = Frontier(self.o.db)
         try:
             run_id, resumed = self.frontier.start_run(self.o.seeds, self.o.public(),
-                                                      f"{CRAWLER_NAME}/{CRAWLER_VERSION}")
+                                                      f"{CRAWLER_NAME}/{CRAWLER_VERSION}", self._host_in_scope)
             for path in self.frontier.open_files():
                 if Path(path).exists():
                     repair_tail(path)
@@ -215,7 +219,7 @@ class Crawler:
                         self.queues.setdefault(host_of(e.url), deque()).append(e)
                 have = {e.url for q in self.queues.values() for e in q}
                 for row in self.frontier.queued():
-                    if row["url"] not in have:
+                    if row["url"] not in have and self._host_in_scope(host_of(row["url"])):
                         e = Entry(row["url"], row["kind"], row["depth"], row["source"], row["listed_date"])
                         self.queues.setdefault(host_of(e.url), deque()).append(e)
                 # Discovery before articles: listings, sitemaps and feeds feed the queue.
@@ -223,7 +227,12 @@ class Crawler:
                     self.queues[host] = deque(sorted(q, key=lambda e: e.kind == "page"))
                 with _Progress(self) as progress:
                     self.progress = progress
-                    await asyncio.gather(*(self._worker() for _ in range(self.o.concurrency)))
+                    try:  # a worker that fails stops its siblings before anything is closed
+                        async with asyncio.TaskGroup() as tg:
+                            for _ in range(self.o.concurrency):
+                                tg.create_task(self._worker())
+                    except* StoreError as group:
+                        raise group.exceptions[0] from None
             finally:
                 await self.fetcher.aclose()
                 self.cpu.shutdown(wait=True)
@@ -287,7 +296,14 @@ class Crawler:
                 for _ in range(_HOST_QUANTUM):
                     if not q or self.stop or (self.budget is not None and self.budget <= 0):
                         break
-                    await self._process(q.popleft())
+                    entry = q.popleft()
+                    try:
+                        await self._process(entry)
+                    except (StoreError, asyncio.CancelledError):
+                        raise  # the archive refused: stop, the run stays resumable
+                    except Exception as e:  # noqa: BLE001 - one odd page must not end a long crawl
+                        self._settle(entry.url, "failed", f"crawler-error: {type(e).__name__}: {e}"[:300],
+                                     time.monotonic())
             finally:
                 self.busy.discard(host)
                 self.active -= 1
@@ -369,6 +385,8 @@ class Crawler:
                 self.extract_cpu += cpu
             except VnnewsError as err:
                 reason = f"extract: {err.message}"
+            except Exception as err:  # noqa: BLE001 - an extractor bug must not stop the crawl
+                reason = f"extract: {type(err).__name__}: {err}"[:300]
             else:
                 fields["ingest"] = self.archive.ingest(record, warc_path=final.path, warc_offset=final.offset)
                 fields["record_id"] = record.id

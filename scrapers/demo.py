@@ -137,7 +137,11 @@ class DemoServer:
 
     def __enter__(self) -> DemoServer:
         self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(30)
+        try:
+            asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(30)
+        except OSError as e:
+            self.__exit__()
+            raise InputError(f"cannot serve the demo portals on port {self.port}: {e.strerror or e}") from None
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -177,7 +177,6 @@ def links_from_html(body: bytes | str, base_url: str, *, since: date | None = No
         if why:
             out[url] = Link(url, "skip", reason=why)
             continue
-        text = el.text_content()
         if looks_like_article(url):
             listed = _item_date(el) if is_listing else None
             if since and listed and listed < since:
@@ -185,7 +184,7 @@ def links_from_html(body: bytes | str, base_url: str, *, since: date | None = No
                 out[url] = Link(url, "skip", listed=listed, reason="since")
             else:
                 out[url] = Link(url, "page", listed=listed)
-        elif looks_like_pagination(url, text, el.get("rel") or ""):
+        elif looks_like_pagination(url, el.text_content(), el.get("rel") or ""):
             pagination.append(url)
         elif is_listing and (listed := _item_date(el)) is not None:
             # A dated item of a listing is an article whatever its URL looks like (?id=.., .bbg).

@@ -61,6 +61,7 @@ class Exchange:
     raw_body: bytes  # as transferred (content-encoding kept, chunking removed)
     truncated: bool = False
     request_target: str = "/"
+    ip: str | None = None  # the address that answered (WARC-IP-Address)
 
 
 @dataclass(slots=True)
@@ -91,6 +92,7 @@ class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_at: float = 0.0
     delay: float | None = None  # per-host override (robots Crawl-delay), else the fetcher's default
+    last_end: float = 0.0  # when the last response to this host ended
 
 
 class _Cutoff(Exception):
@@ -267,7 +269,10 @@ class Fetcher:
         return host
 
     def set_host_delay(self, url: str, seconds: float) -> None:
-        self._host(url).delay = max(self.delay, seconds)
+        host = self._host(url)
+        host.delay = max(self.delay, seconds)
+        # robots.txt itself was just fetched under the default gap: the next request waits the new one
+        host.next_at = max(host.next_at, host.last_end + host.delay)
 
     async def fetch(
         self,
@@ -360,7 +365,8 @@ class Fetcher:
                     result.reason, result.error = _error_reason(e), e
                     status = None
                 finally:
-                    host.next_at = loop.time() + (host.delay if host.delay is not None else self.delay)
+                    host.last_end = loop.time()
+                    host.next_at = host.last_end + (host.delay if host.delay is not None else self.delay)
                 if status is not None and status not in RETRY_STATUSES:
                     return status, headers, body
                 if status is not None:
@@ -388,6 +394,8 @@ class Fetcher:
             try:
                 status = response.status_code
                 headers = response.headers
+                stream = response.extensions.get("network_stream")
+                peer = stream.get_extra_info("server_addr") if stream is not None else None
                 limit = cap if 200 <= status < 300 else _KEEP_BODY_OF_ERRORS
                 if 200 <= status < 300 and not _type_ok(headers.get("content-type", ""), accept):
                     raise _Cutoff("type")
@@ -419,6 +427,7 @@ class Fetcher:
             raw_body=raw,
             truncated=truncated,
             request_target=request.url.raw_path.decode("ascii", "replace") or "/",
+            ip=str(peer[0]) if isinstance(peer, tuple) and peer else None,
         ))
         body = _decode_content(raw, headers.get("content-encoding", ""), cap) if 200 <= status < 300 else raw
         return status, headers, body
@@ -485,7 +494,10 @@ async def fetch_one(
                 return None if await robots.allowed(target) else "robots"
 
             if await check(url):
-                raise FetchError(f"{url}: disallowed by robots.txt")
+                rules = await robots.rules(url)
+                if isinstance(rules.error, UnsafeAddressError):
+                    raise rules.error  # the host itself is refused, robots.txt was just the first ask
+                raise FetchError(f"{url}: disallowed by robots.txt ({rules.status or 'rules'})")
         result = await fetcher.fetch(url, check=check)
     if isinstance(result.error, UnsafeAddressError):
         raise result.error

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,10 +134,11 @@ class Frontier:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def start_run(self, seeds: list[str], options: dict[str, object], crawler: str) -> tuple[int, bool]:
-        """Resume the last run if it never finished, else start a new one (a re-crawl).
-
-        Returns (run id, resumed)."""
+    def start_run(self, seeds: list[str], options: dict[str, object], crawler: str,
+                  in_scope: Callable[[str], bool] = lambda host: True) -> tuple[int, bool]:
+        """Resume the last run if it never finished, else start a new one: a re-crawl of the URLs
+        already known on the hosts ``in_scope`` accepts (other portals in the same archive wait for
+        their own crawl). Returns (run id, resumed)."""
         last = self._tx("SELECT id, finished_at FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
         now = _now()
         self._tx("BEGIN IMMEDIATE")
@@ -150,10 +151,12 @@ class Frontier:
                                (now, json.dumps(seeds), json.dumps(options, default=str), crawler))
                 run_id, resumed = int(cur.lastrowid or 0), False
                 marks = ",".join("?" * len(_PERMANENT_SKIPS))
-                self._tx(
-                    "UPDATE crawl_urls SET state='queued', updated_at=? WHERE state IN "
-                    f"('in-progress','fetched','not-modified','failed') OR (state='skipped' AND reason NOT IN ({marks}))",
-                    (now, *_PERMANENT_SKIPS))
+                hosts = [h for (h,) in self._tx("SELECT DISTINCT host FROM crawl_urls") if in_scope(h)]
+                for host in hosts:
+                    self._tx(
+                        "UPDATE crawl_urls SET state='queued', updated_at=? WHERE host=? AND (state IN "
+                        f"('in-progress','fetched','not-modified','failed') OR (state='skipped' AND reason NOT IN ({marks})))",
+                        (now, host, *_PERMANENT_SKIPS))
             self._tx("COMMIT")
         except BaseException:
             self._tx("ROLLBACK")
@@ -189,8 +192,8 @@ class Frontier:
 
     def requeue(self, url: str, kind: str) -> bool:
         """A seed given again: queue it unless this run already settled it."""
-        cur = self._tx("UPDATE crawl_urls SET state='queued', kind=? WHERE url=? AND state IN ('skipped','failed')"
-                       " AND (run_id IS NULL OR run_id<>?) AND reason NOT IN ('scope','filter')",
+        cur = self._tx("UPDATE crawl_urls SET state='queued', kind=? WHERE url=? AND state<>'queued'"
+                       " AND (run_id IS NULL OR run_id<>?) AND coalesce(reason,'') NOT IN ('scope','filter')",
                        (kind, url, self.run_id))
         return bool(cur.rowcount)
 

@@ -7,6 +7,7 @@ and the caller carries on with the next input: one bad file never hides the good
 
 from __future__ import annotations
 
+import io
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -86,8 +87,8 @@ def iter_warc(path: str, *, offsets: Iterable[int] | None = None) -> Iterator[Pa
     """HTML ``response`` records of a WARC, in file order.
 
     A corrupt record becomes an :class:`InputFailure` naming its offset, and reading resumes at the
-    next record boundary (next gzip member, or next ``WARC/1.`` line), so one damaged record does
-    not hide the pages after it.
+    next record boundary, so one damaged record does not hide the pages after it. A .warc.gz is read
+    one gzip member (= one record, by WARC convention) at a time, so damage stays inside its member.
     """
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally; generator must keep it open
@@ -95,40 +96,117 @@ def iter_warc(path: str, *, offsets: Iterable[int] | None = None) -> Iterator[Pa
         yield InputFailure(path, f"{path}: {e.strerror or e}")
         return
     wanted = set(offsets) if offsets is not None else None
-    base = 0
-    seen = False
     try:
-        while True:
-            fh.seek(base)
-            it = _QuietIterator(fh)
-            last = base
-            try:
-                for record in it:
-                    # Read the payload before asking for the offset: warcio's get_record_offset()
-                    # finishes the record, after which content_stream() is empty.
-                    page = _warc_page(path, record)
-                    offset = base + it.get_record_offset()
-                    last, seen = offset, True
-                    if page is None or (wanted is not None and offset not in wanted):
-                        continue
-                    yield Page(f"{path}#{offset}", page[0], url=page[1], http_charset=page[2], fetched_at=page[3],
-                               warc_path=path, warc_offset=offset)
-                if it.err_count:
-                    yield InputFailure(path, f"{path}: {it.err_count} WARC record(s) with a wrong Content-Length")
-                return
-            except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as e:
-                reason = str(e).splitlines()[0][:120] if str(e) else ""
-                if not reason or not reason.isascii() or not reason.isprintable():
-                    reason = {"ArchiveLoadFailed": "unreadable record header"}.get(type(e).__name__, type(e).__name__)
-                nxt = _next_boundary(fh, last + 1)
-                where = f"after offset {last}" if seen else f"at offset {base}"
-                yield InputFailure(path, f"{path}: corrupt WARC record {where} ({reason})"
-                                         + ("; skipped to the next record" if nxt is not None else ""))
-                if nxt is None or nxt <= base:
-                    return
-                base = nxt
+        gz = fh.read(2) == b"\x1f\x8b"
+        fh.seek(0)
+        for item in (_iter_gzip(path, fh) if gz else _iter_plain(path, fh)):
+            if isinstance(item, Page) and wanted is not None and item.warc_offset not in wanted:
+                continue
+            yield item
     finally:
         fh.close()
+
+
+_ERRORS = (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error)
+
+
+def _reason(e: BaseException) -> str:
+    reason = str(e).splitlines()[0][:120] if str(e) else ""
+    if not reason or not reason.isascii() or not reason.isprintable():
+        reason = {"ArchiveLoadFailed": "unreadable record header"}.get(type(e).__name__, type(e).__name__)
+    return reason
+
+
+def _iter_gzip(path: str, fh: BinaryIO) -> Iterator[Page | InputFailure]:
+    for start, data in _gzip_members(fh):
+        if isinstance(data, BaseException):
+            nxt = _next_boundary(fh, start + 1)
+            yield InputFailure(path, f"{path}: corrupt WARC record at offset {start} ({_reason(data)})"
+                                     + ("; skipped to the next record" if nxt is not None else ""))
+            continue
+        it = _QuietIterator(io.BytesIO(data))
+        try:
+            for record in it:
+                page = _warc_page(path, record)  # payload first: get_record_offset() consumes it
+                offset = start + it.get_record_offset()
+                if page is not None:
+                    yield Page(f"{path}#{offset}", page[0], url=page[1], http_charset=page[2], fetched_at=page[3],
+                               warc_path=path, warc_offset=offset)
+            if it.err_count:
+                yield InputFailure(path, f"{path}: WARC record at offset {start} has a wrong Content-Length")
+        except _ERRORS as e:
+            yield InputFailure(path, f"{path}: corrupt WARC record at offset {start} ({_reason(e)})")
+
+
+def _gzip_members(fh: BinaryIO, chunk: int = 1 << 20) -> Iterator[tuple[int, bytes | BaseException]]:
+    """(file offset, decompressed bytes or the error) of each gzip member; after a damaged member
+    reading resumes at the next gzip header."""
+    pos = 0
+    pending = b""
+    while True:
+        if not pending:
+            fh.seek(pos)
+            pending = fh.read(chunk)
+            if not pending:
+                return
+        d = zlib.decompressobj(wbits=31)
+        out: list[bytes] = []
+        fed = 0
+        size = 0
+        try:
+            data = pending
+            while True:
+                piece = d.decompress(data)
+                size += len(piece)
+                if size > 4 * MAX_INPUT_BYTES:
+                    raise ValueError("gzip member larger than any page")
+                out.append(piece)
+                fed += len(data)
+                if d.eof:
+                    break
+                data = fh.read(chunk)
+                if not data:
+                    raise EOFError("gzip member cut off")
+        except (zlib.error, EOFError, ValueError) as e:
+            yield pos, e
+            nxt = _next_boundary(fh, pos + 1)
+            if nxt is None:
+                return
+            pos, pending = nxt, b""
+            continue
+        yield pos, b"".join(out)
+        rest = d.unused_data
+        pos += fed - len(rest)
+        pending = rest
+        fh.seek(pos + len(pending))
+
+
+def _iter_plain(path: str, fh: BinaryIO) -> Iterator[Page | InputFailure]:
+    base = 0
+    seen = False
+    while True:
+        fh.seek(base)
+        it = _QuietIterator(fh)
+        last = base
+        try:
+            for record in it:
+                page = _warc_page(path, record)  # payload first: get_record_offset() consumes it
+                offset = base + it.get_record_offset()
+                last, seen = offset, True
+                if page is not None:
+                    yield Page(f"{path}#{offset}", page[0], url=page[1], http_charset=page[2], fetched_at=page[3],
+                               warc_path=path, warc_offset=offset)
+            if it.err_count:
+                yield InputFailure(path, f"{path}: {it.err_count} WARC record(s) with a wrong Content-Length")
+            return
+        except _ERRORS as e:
+            nxt = _next_boundary(fh, last + 1)
+            where = f"after offset {last}" if seen else f"at offset {base}"
+            yield InputFailure(path, f"{path}: corrupt WARC record {where} ({_reason(e)})"
+                                     + ("; skipped to the next record" if nxt is not None else ""))
+            if nxt is None or nxt <= base:
+                return
+            base = nxt
 
 
 class _QuietIterator(ArchiveIterator):

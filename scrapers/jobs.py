@@ -77,14 +77,25 @@ def _records_from_jsonl(path: str, report: JobReport) -> Iterator[tuple[Record, 
 
 def iter_path_records(paths: Iterable[str], report: JobReport
                       ) -> Iterator[tuple[Record, str | None, int | None]]:
-    """Records from every input in order: JSON Lines as they are, pages through the extractor."""
-    for path in paths:
+    """Records from every input in order: JSON Lines as they are, pages through the extractor.
+    A directory stands for the HTML, WARC and JSON Lines files under it (sorted)."""
+    for path in _expand(paths):
         if is_jsonl(path):
             yield from _records_from_jsonl(path, report)
         elif path != "-" and not is_warc(path) and not Path(path).exists():
             report.fail(f"{path}: no such file")
         else:
             yield from _records_from_pages(iter_inputs([path]), report)
+
+
+def _expand(paths: Iterable[str]) -> Iterator[str]:
+    for path in paths:
+        p = Path(path)
+        if path != "-" and p.is_dir():
+            yield from sorted(str(f) for f in p.rglob("*") if f.is_file() and (
+                f.suffix.lower() in (".html", ".htm") or is_warc(f.name) or is_jsonl(f.name)))
+        else:
+            yield path
 
 
 def ingest_paths(archive: Archive, paths: Iterable[str], *, batch: int = 500) -> JobReport:

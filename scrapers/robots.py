@@ -26,6 +26,7 @@ class RobotsRules:
     crawl_delay: float | None = None
     sitemaps: list[str] = field(default_factory=list)
     status: str = ""  # for logs: "200", "404", "unreachable (timeout)"
+    error: BaseException | None = None  # why it was unreachable, when an exception says it
 
 
 def origin(url: str) -> str:
@@ -74,7 +75,8 @@ class RobotsCache:
         elif result.outcome == "skipped" and result.reason == "size":
             rules = RobotsRules(None, status="too large")
         else:
-            rules = RobotsRules(None, disallow_all=True, status=f"unreachable ({result.reason})")
+            rules = RobotsRules(None, disallow_all=True, status=f"unreachable ({result.reason})",
+                                error=result.error)
         if rules.crawl_delay is not None:
             self.fetcher.set_host_delay(key, rules.crawl_delay)
         return rules

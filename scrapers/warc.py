@@ -107,12 +107,12 @@ class WarcWriter:
         headers.append(("Content-Length", str(len(ex.raw_body))))
         return StatusAndHeaders(f"{ex.status} {ex.reason}".strip(), headers, protocol=ex.http_version)
 
-    def write_exchanges(self, exchanges: list[Exchange], *, ip: str | None = None) -> list[Stored]:
+    def write_exchanges(self, exchanges: list[Exchange]) -> list[Stored]:
         """request + response for each exchange (redirect hops included), then flush+fsync."""
         with self._lock:
-            return self._write_exchanges(exchanges, ip)
+            return self._write_exchanges(exchanges)
 
-    def _write_exchanges(self, exchanges: list[Exchange], ip: str | None) -> list[Stored]:
+    def _write_exchanges(self, exchanges: list[Exchange]) -> list[Stored]:
         writer = self._ensure()
         assert self._fh is not None
         stored: list[Stored] = []
@@ -121,8 +121,8 @@ class WarcWriter:
             req_headers = StatusAndHeaders(f"GET {ex.request_target} {ex.http_version}", ex.request_headers,
                                            is_http_request=True)
             response_headers = {"WARC-Date": date}
-            if ip:
-                response_headers["WARC-IP-Address"] = ip
+            if ex.ip:
+                response_headers["WARC-IP-Address"] = ex.ip
             if ex.truncated:
                 response_headers["WARC-Truncated"] = "length"
             response = writer.create_warc_record(ex.url, "response", payload=BytesIO(ex.raw_body),

@@ -59,6 +59,7 @@ DEFAULT_EXTRACT_TIMEOUT = 30.0
 
 Kind = Literal["new_members", "transfers", "badges", "party_members_total", "party_orgs_total",
                "candidates_trained"]
+HeadlineKind = Literal["new_members", "transfers", "badges"]  # what /stats sums (Record.summary)
 By = Literal["province", "district", "commune"]
 Per = Literal["year", "month"]
 
@@ -337,7 +338,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
             return archive.stats(kind, by, per, _filters(**stats_filt))
 
     @app.get("/stats", tags=["archive"], summary="Figures by place and period")
-    def stats(filt: Filt, kind: Annotated[Kind, Query()] = "new_members", by: Annotated[By, Query()] = "province",
+    def stats(filt: Filt, kind: Annotated[HeadlineKind, Query()] = "new_members", by: Annotated[By, Query()] = "province",
               per: Annotated[Per, Query()] = "year") -> dict[str, Any]:
         """Headline figures summed by place and period; a figure reported twice counts once."""
         result = run_stats(filt, kind, by, per)
@@ -346,7 +347,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
 
     @app.get("/chart.svg", tags=["archive"], response_class=Response, summary="Figures as an SVG bar chart",
              responses={200: {"content": {"image/svg+xml": {}}}})
-    def chart_svg(filt: Filt, kind: Annotated[Kind, Query()] = "new_members",
+    def chart_svg(filt: Filt, kind: Annotated[HeadlineKind, Query()] = "new_members",
                   by: Annotated[By, Query()] = "district", per: Annotated[Per, Query()] = "year") -> Response:
         """The /stats figures as a bar chart: one group per place, one bar per period."""
         result = run_stats(filt, kind, by, per)

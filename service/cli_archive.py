@@ -134,7 +134,8 @@ def search(query: str = typer.Argument("", help='Words, "phrases", prefix*, AND/
             w.writerow([h.id, h.score, h.published, h.site, loc and loc.province, loc and loc.district,
                         loc and loc.commune, h.title, h.url, h.snippet])
     else:
-        table = Table(title=f"{result.total} records match", show_lines=True)
+        about = "" if result.total_exact else "about "
+        table = Table(title=f"{about}{result.total} records match", show_lines=True)
         for col in ("id", "published", "place", "title / snippet"):
             table.add_column(col, overflow="fold")
         for h in result.hits:

@@ -80,8 +80,9 @@ def frontier(
         from rich.table import Table
 
         t = Table()
-        for col in ("state", "reason", "status", "kind", "url"):
+        for col in ("state", "reason", "status", "kind"):
             t.add_column(col)
+        t.add_column("url", overflow="fold")
         for row in rows:
             t.add_row(str(row["state"]), str(row["reason"] or ""), str(row["http_status"] or ""),
                       str(row["kind"]), str(row["url"]))

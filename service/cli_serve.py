@@ -28,9 +28,9 @@ def serve(
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) and the search page at / for one archive.
 
-    POST /ingest needs `Authorization: Bearer TOKEN` when --token (or VNNEWS_TOKEN) is set; without a
-    token anyone who can reach the port can write to the archive, so the server then refuses to
-    listen on anything but a loopback address.
+    POST /ingest needs `Authorization: Bearer TOKEN` when --token (or VNNEWS_TOKEN) is set.
+
+    Without a token anyone who can reach the port could write to the archive, so the server then listens on loopback only.
     """
     import uvicorn
 

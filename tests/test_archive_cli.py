@@ -175,3 +175,13 @@ def test_reextract_reports_missing_warc(tmp_path, capsys):
     assert code != 0 and "gone.warc.gz is missing" in err
     with Archive(db) as a:
         assert a.get(R["R1"].id) == R["R1"]
+
+
+def test_ingest_a_directory(tmp_path, capsys):
+    d = tmp_path / "in" / "sub"
+    d.mkdir(parents=True)
+    (d / "records.jsonl").write_text("".join(r.model_dump_json() + "\n" for r in R.values()), encoding="utf-8")
+    (d / "notes.txt").write_text("not an input")
+    code, out, err = run(capsys, "ingest", str(tmp_path / "in"), "--db", str(tmp_path / "a.db"))
+    assert code == 0, err
+    assert "new 8, updated 0, unchanged 0, failed 0" in out

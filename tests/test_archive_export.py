@@ -73,3 +73,12 @@ def test_export_pages_through_large_archives(tmp_path, monkeypatch):
 def test_unknown_format(archive):
     with pytest.raises(QueryError):
         archive.export("xml", io.BytesIO())
+
+
+def test_bad_filter_fails_before_anything_is_written(archive):
+    from models.errors import PlaceError
+
+    buf = io.BytesIO()
+    with pytest.raises(PlaceError):
+        archive.export("csv", buf, Filters(province="Atlantis"))
+    assert buf.getvalue() == b""

@@ -127,3 +127,20 @@ def test_index_stays_in_sync_when_edited_outside_vnnews(tmp_path):
     with Archive(path) as a:
         assert a.search("dong cuu").total == 0
         assert a.search("hoan toan").total == 1
+
+
+def test_large_archive_ranking_paths(archive, monkeypatch):
+    """Past RANK_WINDOW matches the newest window is ranked and the total estimated; past
+    BM25_MAX_RECORDS the ranking is by query terms in the title (O(window), not O(archive))."""
+    import archive.search as s
+
+    monkeypatch.setattr(s, "RANK_WINDOW", 3)
+    res = archive.search("dang vien", limit=2)
+    assert not res.total_exact and res.total >= 3 and len(res.hits) == 2
+    monkeypatch.setattr(s, "BM25_MAX_RECORDS", 0)
+    monkeypatch.setattr(s, "RANK_WINDOW", 1000)
+    hits = archive.search("luong tai dang vien").hits
+    assert NAME[hits[0].id] == "R2"  # the only title holding all the words
+    hits = archive.search("dak song").hits
+    assert {NAME[h.id] for h in hits} == {"R5", "R6"}
+    assert NAME[archive.search("Đông Cứu").hits[0].id] == "R4"  # exact accents still first

@@ -212,3 +212,29 @@ def test_kill_9_during_bulk_ingest_keeps_every_committed_batch(tmp_path):
     with Archive(db) as a:  # and it is still a working archive
         assert a.search("dang vien").total == n
         assert a.ingest_many([R["R1"]]) == {"new": 1, "updated": 0, "unchanged": 0}
+
+
+def test_migration_from_v1_fills_the_stats_cells(tmp_path):
+    path = tmp_path / "a.db"
+    with Archive(path) as a:
+        a.ingest_many(R.values())
+        expected = a.stats("new_members", by="district", per="year").rows
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE stats_cells")  # as a v1 archive had it
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with Archive(path) as a:
+        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert a.stats("new_members", by="district", per="year").rows == expected
+
+
+def test_one_batch_holding_two_versions_of_a_page(tmp_path):
+    r1 = R["R1"]
+    v2 = _changed(r1, r1.text + " Bản sửa.")
+    with Archive(tmp_path / "a.db") as a:
+        assert a.ingest_many([r1, R["R2"], v2, r1, R["R2"]]) == {"new": 2, "updated": 1, "unchanged": 2}
+        assert a.get(r1.id) == v2
+        assert [v["record"]["text"] for v in a.versions(r1.id)] == [r1.text]
+        assert a.count() == 2
+        assert a.search("ban sua").total == 1

@@ -126,3 +126,10 @@ def test_related_links_inside_the_body_are_dropped():
                   f"<p><b>Tin khác</b></p><ul>{links}</ul></div>")
     r = extract(html)
     assert r.text == "\n\n".join(P)
+
+
+def test_a_box_heading_word_inside_the_article_is_kept():
+    html = chrome(f'<div class="article-body"><div><p><b>Thông báo</b></p><p>{P[0]}</p><p>{P[1]}</p></div>'
+                  f"<p>{P[2]}</p></div>")
+    r = extract(html)
+    assert r.text == "\n\n".join(["Thông báo", *P])

@@ -99,3 +99,25 @@ def test_kill_9_then_resume_loses_nothing_and_refetches_nothing(tmp_path):
     finally:
         for s in servers:
             s.stop()
+
+
+def test_max_pages_stops_early_and_the_next_run_carries_on(tmp_path):
+    warm_extractor()
+    portal = Portal("xa-g", 30)
+    server = serve(portal, "127.0.0.9")
+    try:
+        opts = _opts([server], tmp_path)
+        opts.max_pages = 8
+        first = asyncio.run(Crawler(opts).run())
+        settled = sum(n for state in ("fetched", "failed", "not-modified") for n in first["states"].get(state, {}).values())
+        assert settled == 8 and first["queued"] > 0
+        article_hits = sum(n for path, n in portal.hits.items() if path.startswith("/tin-tuc/xa-g"))
+        second = asyncio.run(Crawler(_opts([server], tmp_path)).run())
+        assert not second["resumed"] and second["queued"] == 0
+        db = sqlite3.connect(tmp_path / "archive.db")
+        assert db.execute("SELECT count(*) FROM records").fetchone()[0] == 30
+        # pages fetched in the first run were asked again only conditionally (If-None-Match)
+        again = [h for h in server.hits if h.path.startswith("/tin-tuc/xa-g") and "if-none-match" in h.headers]
+        assert len(again) == article_hits
+    finally:
+        server.stop()

@@ -179,7 +179,9 @@ def test_extract_over_warcs_reproduces_the_archive(crawled, capsys):
 def test_recrawl_sends_conditional_gets_and_writes_revisits(crawled):
     portals, servers, tmp, first, rows, db = crawled
     before = {addr: len(s.hits) for addr, s in servers.items()}
-    summary = asyncio.run(Crawler(_opts(servers, tmp)).run())
+    # re-crawl one portal: the others' URLs in the same archive are left alone
+    summary = asyncio.run(Crawler(_opts({"127.0.0.2": servers["127.0.0.2"]}, tmp)).run())
+    assert len(servers["127.0.0.3"].hits) == before["127.0.0.3"]
     assert summary["run"] == first["run"] + 1 and not summary["resumed"]
     a = servers["127.0.0.2"]
     new_hits = a.hits[before["127.0.0.2"]:]

@@ -125,6 +125,36 @@ def test_previous_year_and_comparison() -> None:
     assert summarise(found, None).new_members == 90
 
 
+@pytest.mark.parametrize(("text", "roles"), [
+    ("Năm 2023 kết nạp 89 đảng viên, nhiều hơn năm trước 9 đảng viên.", {89: "actual", 9: "comparison"}),
+    ("Năm 2023, kết nạp 89 đảng viên, tăng 10 đảng viên so với năm 2022.", {89: "actual", 10: "comparison"}),
+    # "tặng" (award) folds to "tăng" (increase): still an actual badge count
+    ("Năm 2023, Huyện ủy tặng huy hiệu Đảng cho 17 đảng viên.", {17: "actual"}),
+    ("Qua 5 năm, Đảng bộ đã kết nạp 480 đảng viên.", {480: "cumulative"}),
+    ("Lũy kế từ đầu nhiệm kỳ đến nay, toàn huyện kết nạp 450 đảng viên.", {450: "cumulative"}),
+    ("Chỉ tiêu năm 2023 kết nạp 80 đảng viên, kết quả kết nạp được 89 đảng viên.", {80: "target", 89: "actual"}),
+    ("Dự kiến trong tháng 12 sẽ kết nạp thêm 15 đảng viên.", {15: "target"}),
+])
+def test_roles(text: str, roles: dict[int, str]) -> None:
+    assert {f.value: f.role for f in facts(text, published=date(2023, 11, 28))} == roles
+
+
+def test_yardstick_year_dates_only_its_own_figure() -> None:
+    text = ("Năm 2017, công tác phát triển đảng viên được quan tâm. Toàn Đảng bộ huyện kết nạp 164 đảng viên mới, "
+            "tăng 13 đảng viên so với năm 2016 (năm 2016 kết nạp 151 đảng viên); xét công nhận đảng viên chính "
+            "thức cho 158 đồng chí.")
+    found = facts(text, published=date(2018, 1, 10))
+    assert {f.value: f.role for f in found} == {164: "actual", 13: "comparison", 151: "previous", 158: "actual"}
+    assert one(found, "transfers").period.label == "Năm 2017"
+
+
+def test_setting_a_goal_is_a_target() -> None:
+    # "đặt mục tiêu" (set a goal) folds like "đạt" (reached), which would mark a result.
+    found = facts("Năm 2024, Đảng bộ tỉnh kết nạp 5.427 đảng viên. Năm 2025, Tỉnh ủy đặt mục tiêu kết nạp 5.500 "
+                  "đảng viên trở lên.", published=date(2025, 1, 20))
+    assert {f.value: f.role for f in found} == {5427: "actual", 5500: "target"}
+
+
 def test_earlier_year_is_previous_when_a_later_one_is_stated() -> None:
     text = "Năm 2022, huyện kết nạp 80 đảng viên. Năm 2023, huyện kết nạp 89 đảng viên."
     found = facts(text, published=date(2024, 1, 5))

@@ -106,3 +106,23 @@ def test_periods_on_real_pages(shared_dir: Path) -> None:
     assert (facts[26].period.start, facts[26].period.end) == (date(2019, 1, 1), date(2019, 6, 30))
     facts = {f.value: f for f in run(shared_dir, "03")[0]}
     assert (facts[8].period.start, facts[8].period.end) == (date(2018, 1, 1), date(2018, 12, 31))
+
+
+FULL = {  # whole rendered portal pages (menus, sidebars, "TIN ĐÃ ĐƯA", print script) through extract()
+    "11-08-2020-01.html": (None, None, None),
+    "btc-huyen-uy-dak-song-tong-ket-cong-tac-xay-dung-dang-nam-2018-trien-khai-nhiem-vu-nam-2019.html": (120, 147, 17),
+    "chuong-trinh-ocop-tao-dong-luc-thuc-day-nong-nghiep-nong-thon-phat-trien.html": (None, None, None),
+    "dai-hoi-dang-bo-xa-thuan-ha-lan-thu-iii-nhiem-ky-2020-2025.html": (None, None, None),
+    "dang-uy-co-quan-chinh-quyen-tong-ket-cong-tac-xay-dung-dang-nam-2018-de-ra-phuong-huong-nam-2019.html":
+        (8, None, None),
+    "hn-so-ket-cttcxd-dang-6-thang-dau-phuong-huong-nv-6-thang-cuoi-2019.html": (26, None, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FULL))
+def test_full_pages_through_the_whole_extractor(shared_dir: Path, name: str) -> None:
+    page = shared_dir / "realpages" / "full" / name
+    rec = extract(page.read_bytes(), f"http://daksong.daknong.gov.vn/{page.stem}/")
+    assert (rec.summary.new_members, rec.summary.transfers, rec.summary.badges) == FULL[name]
+    if name.startswith("chuong-trinh-ocop"):
+        assert rec.facts == []  # farming news: no counts at all

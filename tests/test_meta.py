@@ -205,3 +205,11 @@ def test_updated_from_metadata():
             '<meta property="article:modified_time" content="2023-11-29T08:00:00+07:00">')
     r = extract(page(head=head))
     assert (r.published, r.updated) == ("2023-11-28T16:01:00+07:00", "2023-11-29T08:00:00+07:00")
+
+
+def test_dated_items_after_the_body_are_not_the_date_even_without_lists():
+    side = ('<div class="box-news"><div class="item"><span>12/11/2023</span> Huyện Lương Tài kết nạp 45 đảng viên</div>'
+            '<div class="item"><span>10/11/2023</span> Hội thi tuyên truyền viên giỏi</div></div>')
+    html = page("").replace("<footer>", side + "<footer>")
+    r = extract(html, url="https://x.gov.vn/tin-tuc/bai-viet-2023-11-28.html")
+    assert r.published == "2023-11-28"  # from the URL, not from the box after the article

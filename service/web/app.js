@@ -281,7 +281,7 @@ function init() {
   for (const name of FILTERS) {
     if (params.has(name)) document.querySelector(`[name="${name}"]`).value = params.get(name);
   }
-  if (params.get("kind")) $("c-kind").value = params.get("kind");
+  if ([...$("c-kind").options].some((o) => o.value === params.get("kind"))) $("c-kind").value = params.get("kind");
   $("search-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     if (location.hash) history.pushState(null, "", location.pathname + location.search);
@@ -295,7 +295,11 @@ function init() {
   $("prev-btn").addEventListener("click", () => runSearch(Math.max(0, offset - PAGE)));
   $("next-btn").addEventListener("click", () => runSearch(offset + PAGE));
   $("back-btn").addEventListener("click", () => { location.hash = ""; });
-  $("f-kind").addEventListener("change", () => { if ($("f-kind").value) $("c-kind").value = $("f-kind").value; });
+  $("f-kind").addEventListener("change", () => {
+    // The chart sums headline figures; follow the filter when it is one of them.
+    const kind = $("f-kind").value;
+    if ([...$("c-kind").options].some((o) => o.value === kind)) $("c-kind").value = kind;
+  });
   for (const id of ["c-kind", "c-by", "c-per"]) $(id).addEventListener("change", updateChart);
   for (const input of document.querySelectorAll("input.place")) {
     input.addEventListener("input", () => suggestPlaces(input));
