@@ -358,6 +358,7 @@ def prune(container: Tag) -> None:
     """Drop boilerplate blocks below the container (never the container or its ancestors)."""
     pat = patterns()
     stats = Stats(container)
+    majority = stats.text(container) * 0.5
     doomed: list[Tag] = []
     skip_until = None
     for node in container.descendants:
@@ -367,11 +368,15 @@ def prune(container: Tag) -> None:
             skip_until = None
         if not isinstance(node, Tag):
             continue
-        if node.name in pat.drop_tags or is_hidden(node) or is_boilerplate(node) or _is_link_list(node, stats):
-            doomed.append(node)
-            skip_until = _after(node)
-            if skip_until is None:
-                break
+        if not is_hidden(node):
+            if stats.text(node) > majority and node.name not in ("nav", "footer", "aside", "menu"):
+                continue  # holds most of the body ("content-print", an ASP.NET <form>): not boilerplate
+            if not (node.name in pat.drop_tags or is_boilerplate(node) or _is_link_list(node, stats)):
+                continue
+        doomed.append(node)
+        skip_until = _after(node)
+        if skip_until is None:
+            break
     for box in _heading_boxes(container, stats):
         doomed.append(box)
     for el in doomed:

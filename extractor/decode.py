@@ -14,7 +14,6 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
@@ -116,7 +115,14 @@ def decode(data: bytes | str, *, http_charset: str | None = None) -> Decoded:
             warnings.append(f"byte-order mark says {codec} but the bytes are not")
 
     looks_utf8 = _try(data, "utf-8")
-    for source, label in (("http", http_charset), ("meta", _meta_charset(data))):
+    meta_label = _meta_charset(data)
+    declared = [("http", http_charset), ("meta", meta_label)]
+    if _codec(http_charset) == "cp1252" and _codec(meta_label) not in (None, "cp1252"):
+        # "ISO-8859-1" is many servers' default, not a statement about the page; a page that
+        # declares windows-1258 itself knows better.
+        declared.reverse()
+        warnings.append(f"http charset {http_charset!r} overridden by the page's own {meta_label!r}")
+    for source, label in declared:
         if not label:
             continue
         codec = _codec(label)
@@ -156,57 +162,3 @@ def _meta_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
-# Toned vowels that may carry the tone in the "new" placement after o / u (hoà, thoả, khoẻ, uỷ):
-# the only words models.text.normalize can change in NFC text besides the spaces.
-_AFTER_O = "àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ"
-_AFTER_U = "ỳýỷỹỵỲÝỶỸỴ"
-_SPACES = re.compile("[\u00a0\u2007\u202f\t\x0b\x0c]")
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
-
-
-def normalize_text(text: str) -> str:
-    """Same result as :func:`models.text.normalize`, at a fraction of the cost on long text.
-
-    ``normalize`` decomposes the whole string and runs a look-around regex over it (about 1 ms per
-    KB); its tone-placement rule only ever touches single words, so here it runs on just the words
-    that can change (found with str.find, which is C-speed), cached per word.
-    """
-    if not text:
-        return text
-    text = _nfc(text)
-    hits: list[int] = []
-    for chars, before in ((_AFTER_O, "oO"), (_AFTER_U, "uU")):
-        for ch in chars:
-            i = text.find(ch, 1)
-            while i != -1:
-                if text[i - 1] in before:
-                    hits.append(i)
-                i = text.find(ch, i + 1)
-    if hits:
-        parts: list[str] = []
-        last = 0
-        for i in sorted(hits):
-            if i < last:
-                continue  # same word as the previous hit
-            start, end = i, i + 1
-            while start > last and text[start - 1].isalpha():
-                start -= 1
-            while end < len(text) and text[end].isalpha():
-                end += 1
-            parts.append(text[last:start])
-            parts.append(_normalize_word(text[start:end]))
-            last = end
-        parts.append(text[last:])
-        text = "".join(parts)
-    if _SPACES.search(text):
-        text = _SPACES.sub(" ", text)
-    if _INVISIBLE.search(text):
-        text = _INVISIBLE.sub("", text)
-    return text
-
-
-@lru_cache(maxsize=8192)
-def _normalize_word(word: str) -> str:
-    from models.text import normalize
-
-    return normalize(word)

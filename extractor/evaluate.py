@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from extractor.decode import normalize_text as normalize
+from models.text import normalize
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("title", "title exact"),

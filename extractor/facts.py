@@ -31,7 +31,10 @@ FLOW_KINDS = ("new_members", "transfers", "badges", "candidates_trained")
 _STOP = {",", ";", ".", ":", ")", "(", "!", "?", "…", "\"", "“", "”", "-", "–"}
 # Syllables allowed between a counted noun and a passive cue after it ("89 đảng viên mới được kết nạp").
 _PASSIVE_FILL = {"moi", "duoc", "da", "nhan", "trao", "tang", "vinh", "du", "bi", "dieu", "kien", "xet", "de", "nghi",
-                 "uu", "tu", "cua", "toan", "huyen", "tinh", "xa", "nu", "la", "dong", "chi", "dang", "vien"}
+                 "uu", "tu", "cua", "toan", "huyen", "tinh", "xa", "nu", "la", "dong", "chi", "dang", "vien",
+                 "quyet", "dinh"}
+# Cues too common to govern a figure from afar ("Công tác phát triển đảng viên ..., có 5.000 đảng viên").
+_TIGHT_CUES = {"phat trien"}
 # Syllables allowed between a cue and an objectless count ("kết nạp được 5", "Huy hiệu 40 năm: 15").
 _GAP_FILL = {"duoc", "moi", "la", ":", "dat", "da", "them", "cho"}
 
@@ -152,6 +155,9 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
                 continue  # "kết nạp 120 hội viên": a mass organisation, not the Party
             obj = ("part", obj[1])
         kind, cue_span = _governing(sent, num, obj, cues, by_start)
+        if cue_span is not None and cue_span[1] <= num.qi and " ".join(sent.sylls[cue_span[0]:cue_span[1]]) in \
+                _TIGHT_CUES and not _tight(sent, cue_span, num):
+            kind, cue_span = None, None  # "phát triển" governs only the figure right after it
         tier = _tier_of(sent, num, tiers) if obj and obj[0] in ("person", "badge") else None
         if tier is not None:
             kind = "badges"
@@ -174,10 +180,13 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
         if cue_span is not None and cue_span[1] <= num.qi and any(
                 label == "object:reject" and cue_span[1] <= s0 and e0 <= num.qi for label, s0, e0 in sent.matches):
             continue  # "nâng tổng số hội viên lên 9.312 người": the count is of another body
-        if kind is None and obj is not None and obj[0] in ("org", "person") and _has_before(
+        if kind is None and not in_bd and obj is not None and obj[0] in ("org", "person") and _has_before(
                 sent, num, {"co", "gom", "voi"}) and sent.sylls[obj[1] - 2:obj[1]] in (["dang", "vien"], ["chi", "bo"]) \
                 or (obj is not None and obj[0] == "org" and kind is None and _has_before(sent, num, {"co", "gom"})):
             kind = "party_members_total"  # "Đảng bộ có 09 chi bộ với 104 đảng viên"; orgs below
+        if kind in (None, "party_members_total") and obj is not None and obj[0] == "person" and \
+                sent.sylls[obj[1]:obj[1] + 1] == ["moi"] and any(c[2] == "new_members" for c in cues):
+            kind = "new_members"  # "..., với tổng số 35 đảng viên mới"
         if kind is None or kind == "ignore":
             continue
         if any(o.lower() in ("nếu", "đủ") for o in sent.orig[max(0, num.qi - 3):num.qi]):
@@ -235,6 +244,9 @@ def _owner(out: list[Fact], history: list[Fact], kind: str | None, sent_start: i
     return None
 
 
+_EN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+
+
 def _numbers(sent: Sentence, by_end: dict, by_start: dict) -> list[_Num]:
     """Numbers of the sentence that could be counts: not dates, ratios, years or decimals."""
     out: list[_Num] = []
@@ -254,7 +266,11 @@ def _numbers(sent: Sentence, by_end: dict, by_start: dict) -> list[_Num]:
             if (prev in ("/", "-") and glued_prev) or (nxt in ("/", "-") and glued_next and nxt2[:1].isdigit()):
                 value = None  # dates and ratios: 25/32, 7-11, 1/2/2023
             elif "," in s:
-                value = None  # decimals: 90,26
+                # Decimals ("90,26%") are no counts; "1,234 đảng viên" is an English-style thousands
+                # separator, since a count of people has no fraction.
+                obj = _object(sent, i + 1, by_start)
+                value = int(s.replace(",", "")) if _EN_THOUSANDS.match(s) and obj and obj[0] in (
+                    "person", "badge") else None
             else:
                 value = parse_digits(s)
                 if value is not None and 1900 <= value <= 2100 and "." not in s:

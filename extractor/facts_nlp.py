@@ -229,7 +229,7 @@ class Engine:
 
 _WORD = re.compile(r"\S+")
 _WINDOW = 2  # words segmented on each side of a counted figure
-_NUM = r"(?:(?<![\d/.,-])\d[\d.]*(?![\d%/]|,\d|-\d)|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan)\b)"
+_NUM = r"(?:(?<![\d/.,-])(?:\d{1,3}(?:,\d{3})+(?![\d%])|\d[\d.]*(?![\d%/]|,\d|-\d))|\b(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan)\b)"
 _COUNT_NOUN = re.compile(_NUM + r"\s+(?:[^\s,;.]+\s+){0,2}?(?:dang vien|dong chi|quan chung|nguoi|truong hop|doi tuong|"
                          r"chi bo|to chuc|huy hieu|huy chuong|ca nhan|hoc vien|d/c|dang bo|tccs|nam tuoi|tuoi dang|"
                          r"doan vien|hoi vien)")

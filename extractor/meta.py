@@ -22,10 +22,9 @@ from extractor.clean import (
     squash,
     text_of,
 )
-from extractor.decode import normalize_text as normalize
 from extractor.meta_bylines import bylines, leading, parse_byline, signature, top_byline
 from extractor.meta_dates import Moment, date_from_url, dates, in_list, line_of, parse_iso, visible_date
-from models.text import fold
+from models.text import fold, normalize
 
 __all__ = ["Meta", "date_from_url", "leading", "parse_byline", "read_meta", "signature"]
 

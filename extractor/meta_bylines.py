@@ -10,9 +10,8 @@ from functools import cache
 from bs4 import NavigableString, Tag
 
 from extractor.clean import _SKIP_STRINGS, BLOCK_TAGS, Paragraph, class_tokens, squash
-from extractor.decode import normalize_text as normalize
 from extractor.meta_dates import Moment, find_date, line_of, load_patterns
-from models.text import fold
+from models.text import fold, normalize
 
 
 @dataclass(frozen=True, slots=True)

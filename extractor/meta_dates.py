@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from extractor.clean import _SKIP_STRINGS, BLOCK_TAGS, class_tokens, is_hidden, squash, text_of
-from extractor.decode import normalize_text as normalize
 from models.record import VN_TZ
+from models.text import normalize
 
 Moment = datetime | date
 

@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from extractor.clean import Index, extract_body, find_container, patterns
+from extractor.clean import Index, extract_body, find_container
 from extractor.decode import decode
-from extractor.decode import normalize_text as normalize
 from extractor.meta import Meta, fold, leading, read_meta, signature
 from models.errors import DecodeError
 from models.record import ExtractorInfo, Record, format_published, record_id
+from models.text import normalize
 
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -99,11 +99,10 @@ def _slim(markup: str) -> str:
 
 def _drop_repeats(texts: list[str], title: str | None) -> list[str]:
     """The title repeated as the first body paragraph is not body text."""
-    lines = patterns().lines
     out = list(texts)
     if title and out and fold(out[0]).strip(" .") == fold(title).strip(" ."):
         out.pop(0)
-    return [t for t in out if len(t) > 60 or fold(t) not in lines]
+    return out
 
 
 def extract(html: bytes | str, url: str | None = None, *, http_charset: str | None = None,

@@ -495,6 +495,8 @@ def summary_table(summary: dict[str, Any]) -> Any:
     records = summary.get("records", {})
     for k in ("new", "updated", "unchanged"):
         t.add_row("records", k, str(records.get(k, 0)))
+    if summary.get("queued"):
+        t.add_row("queued", "left for the next run", str(summary["queued"]))
     t.add_row("facts found", "", str(summary.get("facts", 0)))
     t.add_row("seconds", "", str(summary.get("seconds", "")))
     return t

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -65,8 +66,20 @@ def render(record: Record, console: Console) -> None:
     summary.add_row(*(str(v) if v not in (None, {}) else "-" for v in
                       (s.new_members, s.transfers, s.badges, s.badges_by_years)))
     console.print(summary)
+    for f in _headline_only(record):
+        console.print(f"title/lead only (not in the text): {f.kind} {f.qualifier + ' ' if f.qualifier else ''}"
+                      f"{f.value} [{f.role}] “{f.evidence.sentence}”", style="dim", markup=False)
     for w in record.warnings:
         console.print(f"warning: {w}", style="yellow", markup=False)
+
+
+def _headline_only(record: Record) -> list[Fact]:
+    """Figures the title or lead states that the text does not repeat (they can still be headlines)."""
+    from extractor.facts import find_facts
+
+    published = date.fromisoformat(record.published[:10]) if record.published else None
+    found = find_facts(record.text, title=record.title, lead=record.lead, published=published)
+    return list(getattr(found, "headline_only", []))
 
 
 def _table(facts: list[Fact], text: str) -> Table:

@@ -7,9 +7,9 @@ import re
 
 import pytest
 import typer.main
+from conftest import ROOT
 
 from service.cli import _register, app
-from conftest import ROOT
 
 _register()
 COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]

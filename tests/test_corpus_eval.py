@@ -12,14 +12,16 @@ import pytest
 from extractor.evaluate import FIELDS, aggregate, misses, run_ours, run_trafilatura, score_page
 from scrapers.inputs import iter_corpus
 
+# Achieved on 87 pages: 1.000 everywhere except author 0.989 (one gold credits "PV" as no author,
+# another as "PV"). Floors sit just under that so one new page can miss once, not twice.
 FLOORS = {
-    "title": 1.0,
-    "published_day": 1.0,
-    "published_minute": 1.0,
-    "author": 0.98,  # one gold disagrees with itself on "PV" (see the report): 86/87
-    "snippets_kept": 1.0,
-    "boilerplate_dropped": 1.0,
-    "text_f1": 0.995,
+    "title": 0.985,
+    "published_day": 0.985,
+    "published_minute": 0.985,
+    "author": 0.98,
+    "snippets_kept": 0.985,
+    "boilerplate_dropped": 0.985,
+    "text_f1": 0.99,
 }
 MIN_PAGES = 40
 
@@ -63,3 +65,17 @@ def test_corpus_floors_and_trafilatura(pages):
     if compare:
         for key, _ in FIELDS:
             assert totals["vnnews"][key] >= totals["trafilatura"][key], key
+
+
+def test_density_fallback_alone_on_the_corpus(pages, monkeypatch):
+    """Every template again, as if none of its container classes were known."""
+    import dataclasses
+
+    from extractor import clean
+
+    blind = dataclasses.replace(clean.patterns(), content=())
+    monkeypatch.setattr(clean, "patterns", lambda: blind)
+    scores = [score_page(run_ours(gp.body, gp.url, gp.http_charset), gp.gold) for gp in pages]
+    totals = aggregate(scores)
+    assert totals["snippets_kept"] >= 1.0 and totals["boilerplate_dropped"] >= 1.0, totals
+    assert totals["text_f1"] >= 0.99, totals

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor import extract
-from extractor.decode import decode, normalize_text
+from extractor.decode import decode
 from models.errors import DecodeError
 from models.text import normalize
+from models.text import normalize_reference as normalize_text
 
 TITLE = "Huyện ủy Gia Bình kết nạp 89 đảng viên mới"
 BODY = "Từ đầu năm 2023 đến nay, toàn Đảng bộ đã kết nạp được 89 đảng viên mới; trao tặng huy hiệu Đảng."
@@ -129,3 +130,9 @@ _VI = st.text(alphabet=st.sampled_from(list("hoà hóa thoả khoẻ uỷ thuý 
 def test_fast_normalize_equals_models_normalize(text):
     assert normalize_text(text) == normalize(text)
     assert normalize_text(unicodedata.normalize("NFD", text)) == normalize(unicodedata.normalize("NFD", text))
+
+
+def test_server_default_latin1_does_not_override_the_pages_1258():
+    raw = to_cp1258(page(charset_meta='<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'))
+    r = extract(raw, http_charset="ISO-8859-1")
+    assert r.title == TITLE and BODY in r.text

@@ -56,6 +56,14 @@ def test_seed_sentence_three_kinds_with_period_and_evidence() -> None:
     ("Toàn tỉnh đã kết nạp 1.234 đảng viên, đạt 49,4% kế hoạch năm.", "new_members", 1234),
     ("6 tháng đầu năm đã tham mưu kết nạp 26 đồng chí ưu tú vào Đảng.", "new_members", 26),
     ("Trong năm có 89 đảng viên mới được kết nạp.", "new_members", 89),
+    ("Sáng 3/2, 15 đảng viên được nhận quyết định kết nạp Đảng tại lễ kết nạp.", "new_members", 15),
+    ("Chi bộ tổ chức lễ kết nạp 2 quần chúng ưu tú vào Đảng.", "new_members", 2),
+    ("Năm 2023, toàn huyện phát triển 89 đảng viên mới.", "new_members", 89),
+    ("Kết quả, 12/12 chi bộ kết nạp được đảng viên, với tổng số 35 đảng viên mới.", "new_members", 35),
+    ("Năm 2023, Đảng bộ kết nạp 1,234 đảng viên.", "new_members", 1234),
+    ("Công tác phát triển đảng viên được quan tâm, toàn huyện có 5.000 đảng viên.", "party_members_total", 5000),
+    ("Có 56 đồng chí được nhận Huy hiệu Đảng đợt này.", "badges", 56),
+    ("Đảng ủy đề nghị công nhận đảng viên chính thức cho 45 đồng chí.", "transfers", 45),
     ("Cùng với đó, các cấp ủy đã xét chuyển 64 đảng viên dự bị thành đảng viên chính thức.", "transfers", 64),
     ("Khoảng 60 đảng viên dự bị đã được Ban Thường vụ Huyện ủy xét, công nhận đảng viên chính thức.", "transfers", 60),
     ("Toàn tỉnh xét công nhận đảng viên chính thức cho 1.087 đồng chí.", "transfers", 1087),
@@ -94,6 +102,10 @@ def test_qualifiers_kept_apart_from_value(text: str, qualifier: str, value: int)
     "Phối hợp mở lớp đảng viên mới có 75 đồng chí tham gia.",
     "Đồng chí Võ Văn Khiết tham gia cách mạng từ năm 1946, được kết nạp vào Đảng năm 1949.",
     "Đại hội đã bầu Ban Chấp hành khóa mới gồm 14 đồng chí, bầu 13 đại biểu chính thức.",
+    "Công an huyện đã bắt giữ 12 đối tượng, trong đó có 3 đảng viên bị khởi tố.",
+    "Đảng ủy tiếp nhận chuyển sinh hoạt đảng chính thức cho 12 đảng viên.",
+    "Ủy ban Kiểm tra Huyện ủy đã thi hành kỷ luật 15 đảng viên, khai trừ 2 đảng viên.",
+    "Đại hội Đoàn đã bầu 25 đồng chí vào Ban Chấp hành, kết nạp 150 đoàn viên mới trong nhiệm kỳ.",
 ])
 def test_distractors_yield_no_counts(text: str) -> None:
     found = facts(text)

@@ -133,3 +133,19 @@ def test_full_pages_scored_against_trafilatura(shared_dir):
         if a[key] is not None:
             assert a[key] >= b[key], key
             assert a[key] == 1.0, key
+
+
+def test_density_fallback_alone_finds_the_same_bodies(shared_dir, monkeypatch):
+    """With no content selector known (an unknown template), text-density scoring must still find
+    each real page's body and keep the same text."""
+    import dataclasses
+
+    from extractor import clean
+
+    known = {name: read_page((shared_dir / "realpages" / "full" / name).read_bytes()).text for name, *_ in FULL}
+    blind = dataclasses.replace(clean.patterns(), content=())
+    monkeypatch.setattr(clean, "patterns", lambda: blind)
+    for name, *_ in FULL:
+        page = read_page((shared_dir / "realpages" / "full" / name).read_bytes())
+        assert page.method == "density"
+        assert page.text == known[name], name
