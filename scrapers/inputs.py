@@ -220,7 +220,7 @@ def _warc_page(path: str, record) -> tuple[bytes, str | None, str | None, str | 
     if record.rec_type != "response":
         return None
     ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
-    if ctype and "html" not in ctype.lower() and "xml" not in ctype.lower():
+    if ctype and "html" not in ctype.lower():  # text/html, application/xhtml+xml; not sitemaps/feeds
         return None
     status = record.http_headers.get_statuscode() if record.http_headers else "200"
     if status and not status.startswith("2"):
