@@ -267,7 +267,7 @@ def make_snippet(text: str, terms: list[Term], *, lead: str | None = None) -> tu
 
 # -- the search ------------------------------------------------------------------------------------
 RANK_WINDOW = 1_000  # a query matching more is ranked among its newest RANK_WINDOW matches
-BM25_MAX_RECORDS = 100_000  # above this, bm25()'s per-query IDF scans cost too much: see _title_rank
+BM25_MAX_RECORDS = 50_000  # above this, bm25()'s per-query IDF scans cost too much: see _title_rank
 RERANK = 200  # exact-accent matches are lifted to the top within the best RERANK by bm25
 _HIT_COLS = ("r.rid", "r.id", "r.title", "r.url", "r.published", "r.site", "r.province", "r.district", "r.commune",
              "r.level", "r.place_code", "r.era", "r.province_code", "r.district_code", "r.place_mention",
