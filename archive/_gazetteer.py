@@ -1,13 +1,12 @@
-"""Place filters across the 2025 reform, through helper D's gazetteer (``extractor.gazetteer``).
-
-The archive never calls the extractor; it only reads the gazetteer's data, so that a filter on an
-old-era name ("Bắc Giang") also finds records about the new-era unit that absorbed it ("Bắc Ninh",
-post-2025). If the gazetteer cannot be loaded, filters fall back to names stored in the archive.
-"""
+"""Place filters across the 2025 reform, through the shipped gazetteer (``models.gazetteer``), so
+that a filter on an old-era name ("Bắc Giang") also finds records about the new-era unit that
+absorbed it ("Bắc Ninh", post-2025)."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
+
+from models.gazetteer import gazetteer
 
 
 class PlaceCond(NamedTuple):
@@ -21,12 +20,9 @@ class PlaceCond(NamedTuple):
 
 def equivalents(level: str, name: str) -> list[PlaceCond]:
     """Units named ``name`` at ``level`` (either era) and the post-2025 units an old one went to."""
-    try:
-        from extractor.gazetteer import gazetteer
-        gaz = gazetteer()
-    except (ImportError, OSError, ValueError, KeyError):
-        return []
     from archive.filters import fold_place
+
+    gaz = gazetteer()
 
     conds: list[PlaceCond] = []
     for unit in gaz.search(name):

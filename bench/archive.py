@@ -66,7 +66,7 @@ def bases() -> list[dict]:
 def places() -> list[tuple[str, str, str]]:
     """(province, district, code) of real pre-2025 districts, or a small synthetic list."""
     try:
-        from extractor.gazetteer import gazetteer
+        from models.gazetteer import gazetteer
 
         g = gazetteer()
         units = [u for u in g.units.values() if u.era == "pre2025" and u.level == "district"]

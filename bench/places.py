@@ -30,8 +30,8 @@ def main() -> None:
                   published=date.fromisoformat(g["published"][:10])) for g in golds]
 
     t0 = time.perf_counter()
-    from extractor.gazetteer import gazetteer
     from extractor.places import _finder, resolve_locality
+    from models.gazetteer import gazetteer
 
     gazetteer()
     t1 = time.perf_counter()

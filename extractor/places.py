@@ -20,7 +20,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from extractor.gazetteer import (
+from models.gazetteer import (
     Gazetteer,
     Unit,
     fold_keep_offsets,

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from extractor.gazetteer import Gazetteer, Unit, gazetteer, name_key
 from models.errors import InputError
+from models.gazetteer import Gazetteer, Unit, gazetteer, name_key
 from models.text import normalize
 
 REGISTRY = Path(__file__).parent / "patterns" / "sites.toml"

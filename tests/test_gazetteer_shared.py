@@ -18,7 +18,7 @@ import pytest
 
 from models.text import normalize
 
-DATA = Path(__file__).resolve().parents[1] / "extractor" / "data" / "gazetteer.json.gz"
+DATA = Path(__file__).resolve().parents[1] / "models" / "data" / "gazetteer.json.gz"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_mapping_districts(shipped, ref):
 
 def test_loaded_gazetteer_uses_the_reference_codes(ref):
     """The loaded object (not just the file) answers with the reference codes, era-qualified."""
-    from extractor.gazetteer import gazetteer
+    from models.gazetteer import gazetteer
 
     g = gazetteer()
     for r in ref("post2025/communes_2025-07-01.csv")[:200]:

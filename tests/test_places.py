@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from extractor.gazetteer import gazetteer, lookup
 from extractor.places import find_mentions, resolve_locality, resolve_place
 from extractor.sites import infer_unit, load_sites, profile_for, unit_for_host, unit_of_profile
 from models.errors import InputError, NotFoundError
+from models.gazetteer import gazetteer, lookup
 from models.text import fold
 
 PRE = date(2023, 11, 28)

@@ -1,6 +1,6 @@
 """The shipped gazetteer: Vietnam's units before and after the 1 July 2025 reform, and the mapping.
 
-Loaded once, lazily, from ``extractor/data/gazetteer.json.gz`` (built by
+Loaded once, lazily, from ``models/data/gazetteer.json.gz`` (built by
 ``scripts/build_gazetteer.py``). A code means nothing without its era: 3,316 new commune codes
 are reused old codes, often for another unit, so every key here is ``(era, level, code)``.
 
