@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from typing import get_args
 
 from archive._gazetteer import PlaceCond, equivalents
+from archive.tags import fact_match, place_match, year_match
 from models.errors import PlaceError, QueryError
 from models.record import FactKind
 from models.text import fold, normalize
@@ -98,22 +99,23 @@ class Where:
 
     sql: list[str]
     params: list[object]
+    fts: list[str] = field(default_factory=list)  # FTS5 conditions on the tags column the rows also meet
 
     def clause(self, prefix: str = "WHERE") -> str:
         return f" {prefix} " + " AND ".join(self.sql) if self.sql else ""
 
 
-def place_conditions(conn: sqlite3.Connection, level: str, value: str) -> tuple[str, list[object]]:
-    """SQL over ``record_places`` for a place filter; unknown places raise :class:`PlaceError`.
+def place_conds(conn: sqlite3.Connection, level: str, value: str) -> list[PlaceCond]:
+    """The ways a ``record_places`` row satisfies a place filter; unknown places raise :class:`PlaceError`.
 
-    A code (digits) matches that code in either era. A name must be known to the archive or to the
-    gazetteer; through the gazetteer an old-era name also stands for the new-era units that absorbed it.
+    A code (digits) matches that code in either era, at any level. A name must be known to the archive or
+    to the gazetteer; through the gazetteer an old-era name also stands for the new-era units that absorbed it.
     """
     text = value.strip()
     if not text:
         raise PlaceError(f"empty {level} name")
     if text.isdigit():
-        return "(code = ?)", [text]
+        return [PlaceCond(lv, None, text, None) for lv in LEVELS]
     key = fold_place(text)
     conds = [PlaceCond(level, key, None, None)]
     known = conn.execute(
@@ -124,18 +126,20 @@ def place_conditions(conn: sqlite3.Connection, level: str, value: str) -> tuple[
         raise PlaceError(f"unknown {level} {value!r}: no record in the archive and no unit in the "
                          "gazetteer has that name")
     conds.extend(gaz)
+    return list(dict.fromkeys(conds))
+
+
+def place_conditions(conds: list[PlaceCond], *, per_row: bool = False) -> tuple[str, list[object]]:
+    """SQL over ``record_places`` for ``conds``. ``per_row``: the rows of one record are looked up by
+    rid, so the columns are kept off the name/code indexes (unary +)."""
+    plus = "+" if per_row else ""
     sql, params = [], []
-    for c in dict.fromkeys(conds):
-        part, p = ["level = ?"], [c.level]
-        if c.name_folded is not None:
-            part.append("name_folded = ?")
-            p.append(c.name_folded)
-        if c.code is not None:
-            part.append("code = ?")
-            p.append(c.code)
-        if c.era is not None:
-            part.append("era = ?")
-            p.append(c.era)
+    for c in conds:
+        part, p = [f"{plus}level = ?"], [c.level]
+        for col, v in (("name_folded", c.name_folded), ("code", c.code), ("era", c.era)):
+            if v is not None:
+                part.append(f"{plus}{col} = ?")
+                p.append(v)
         sql.append("(" + " AND ".join(part) + ")")
         params.extend(p)
     return "(" + " OR ".join(sql) + ")", params
@@ -145,12 +149,12 @@ def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r"
                 fact_filters: bool = True, per_row: bool = False) -> Where:
     """SQL over ``records`` for every filter (kind/min/max through ``facts`` when ``fact_filters``).
 
-    ``per_row``: the caller visits records one by one (driven by the full-text index), so facts are
-    checked per record (EXISTS on its rows) instead of collected up front (an IN list: a kind filter
-    can hold most of the archive). Places are always an IN list: they are selective."""
+    ``per_row``: the caller visits records one by one (driven by the full-text index, narrowed by the
+    ``fts`` tag conditions), so places and facts are checked per record (EXISTS on its rows, looked up
+    by rid) instead of collected up front (an IN list of a whole kind or province)."""
 
     def related(table: str, cond: str) -> str:
-        if per_row and table == "facts":
+        if per_row:
             return f"EXISTS (SELECT 1 FROM {table} WHERE rid = {alias}.rid AND {cond})"
         return f"{alias}.rid IN (SELECT rid FROM {table} WHERE {cond})"
 
@@ -160,9 +164,11 @@ def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r"
     for level in LEVELS:
         value = getattr(f, level)
         if value:
-            cond, params = place_conditions(conn, level, value)
+            conds = place_conds(conn, level, value)
+            cond, params = place_conditions(conds, per_row=per_row)
             w.sql.append(related("record_places", cond))
             w.params.extend(params)
+            w.fts.append(place_match(conds))
     lo = parse_day(f.date_from, end=False) if f.date_from else None
     hi = parse_day(f.date_to, end=True) if f.date_to else None
     if lo and hi and lo > hi:
@@ -173,6 +179,12 @@ def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r"
     if hi:
         w.sql.append(f"{alias}.published_date <= ?")
         w.params.append(hi)
+    if lo or hi:
+        first, last = conn.execute("SELECT (SELECT min(published_date) FROM records), "
+                                   "(SELECT max(published_date) FROM records)").fetchone()
+        years = year_match(lo, hi, first, last)
+        if years:
+            w.fts.append(years)
     if f.site:
         site = f.site.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
         w.sql.append(f"({alias}.site = ? OR {alias}.site LIKE ?)")
@@ -184,18 +196,22 @@ def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r"
         w.params.append(" ".join(fold(normalize(f.author)).split()))
     check_value_filters(f)
     if fact_filters and (f.kind or f.min_value is not None or f.max_value is not None):
-        conds, params = ["role = 'actual'"], []
+        plus = "+" if per_row else ""  # per record: its facts by rid, not the (kind, value) index
+        conds, params = [f"{plus}role = 'actual'"], []
         if f.kind:
-            conds.append("kind = ?")
+            conds.append(f"{plus}kind = ?")
             params.append(f.kind)
         if f.min_value is not None:
-            conds.append("value >= ?")
+            conds.append(f"{plus}value >= ?")
             params.append(f.min_value)
         if f.max_value is not None:
-            conds.append("value <= ?")
+            conds.append(f"{plus}value <= ?")
             params.append(f.max_value)
         w.sql.append(related("facts", " AND ".join(conds)))
         w.params.extend(params)
+        tags = fact_match(f.kind, f.min_value, f.max_value)
+        if tags:
+            w.fts.append(tags)
     return w
 
 

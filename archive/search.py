@@ -268,6 +268,7 @@ def make_snippet(text: str, terms: list[Term], *, lead: str | None = None) -> tu
 # -- the search ------------------------------------------------------------------------------------
 RANK_WINDOW = 1_000  # a query matching more is ranked among its newest RANK_WINDOW matches
 BM25_MAX_RECORDS = 50_000  # above this, bm25()'s per-query IDF scans cost too much: see _title_rank
+FOLD_TITLES = 400  # _title_rank folds this many titles in Python rather than walk the index per term
 RERANK = 200  # exact-accent matches are lifted to the top within the best RERANK by bm25
 _HIT_COLS = ("r.rid", "r.id", "r.title", "r.url", "r.published", "r.site", "r.province", "r.district", "r.commune",
              "r.level", "r.place_code", "r.era", "r.province_code", "r.district_code", "r.place_mention",
@@ -307,60 +308,72 @@ def _rank(conn: sqlite3.Connection, tree: Node | Term, filters: Filters | None, 
           ) -> tuple[int, bool, list[tuple[int, float, int]]]:
     """(total, total_exact, [(rid, bm25, exact-term count)] for the page).
 
-    Record filters become one rowid set (built once from indexes); fact filters are checked per
-    match through a CROSS JOIN, which keeps FTS5 as the outer loop (re-running MATCH per record
-    would be far slower)."""
-    f = filters or Filters()
-    rec = build_where(conn, f, alias="rf", fact_filters=False)
-    facts = build_where(conn, Filters(kind=f.kind, min_value=f.min_value, max_value=f.max_value), alias="r",
-                        per_row=True)
-    join = " CROSS JOIN records r ON r.rid = records_fts.rowid" if facts.sql else ""
-    # unary + : a membership test per match, not rowid look-ups driving FTS5 (which are far slower)
-    cond = f" AND +records_fts.rowid IN (SELECT rf.rid FROM records rf{rec.clause()})" if rec.sql else ""
-    base = f"FROM records_fts{join} WHERE records_fts MATCH ?{cond}{facts.clause('AND')}"
-    params = [to_fts(tree), *rec.params, *facts.params]
+    Filters are tag terms inside the MATCH (archive/tags.py), so FTS5 visits only records that can
+    pass, and the exact SQL filter is then checked per visited record (its own rows, by rid) through
+    a CROSS JOIN, which keeps FTS5 as the outer loop. Small archives count matches exactly; past
+    BM25_MAX_RECORDS the total beyond RANK_WINDOW matches is estimated."""
+    where = build_where(conn, filters, alias="r", per_row=True)
+    join = " CROSS JOIN records r ON r.rid = records_fts.rowid" if where.sql else ""
+    match = " AND ".join(["{title_folded text_folded} : (" + to_fts(tree) + ")", *where.fts])
+    base = f"FROM records_fts{join} WHERE records_fts MATCH ?{where.clause('AND')}"
+    params = [match, *where.params]
     window = max(RANK_WINDOW, offset + limit)
+    small = conn.execute("SELECT (SELECT max(rid) FROM records) - (SELECT min(rid) FROM records)").fetchone()[0] \
+        < BM25_MAX_RECORDS
     # The newest ``window`` matches, newest first: FTS5 walks its doclists backwards and stops.
     newest = [r[0] for r in conn.execute(
         f"SELECT records_fts.rowid {base} ORDER BY records_fts.rowid DESC LIMIT ?", [*params, window + 1])]
     if len(newest) <= window:
         total, exact_total, extra, wparams = len(newest), True, "", params
     else:
-        total, exact_total = _estimate_total(conn, newest[window - 1], window), False
+        if small:  # a count walks every match, cheap below BM25_MAX_RECORDS
+            total, exact_total = conn.execute(f"SELECT count(*) {base}", params).fetchone()[0], True
+        else:
+            total, exact_total = _estimate_total(conn, newest[window - 1], window), False
         extra, wparams = " AND records_fts.rowid >= ?", [*params, newest[window - 1]]
     if not newest:
         return 0, True, []
     accented = [t for t in positive_terms(tree) if any(fold(w) != w for w in t.words)]
     need = offset + limit
     keep = max(need, RERANK) if accented else need
-    if conn.execute("SELECT (SELECT max(rid) FROM records) - (SELECT min(rid) FROM records)").fetchone()[0] \
-            < BM25_MAX_RECORDS:
-        rows = conn.execute(f"SELECT records_fts.rowid, bm25(records_fts, 5.0, 1.0) AS b {base}{extra} "
+    if small:
+        rows = conn.execute(f"SELECT records_fts.rowid, bm25(records_fts, 5.0, 1.0, 0.0) AS b {base}{extra} "
                             "ORDER BY b LIMIT ?", [*wparams, keep]).fetchall()
     else:
-        rows = _title_rank(conn, tree, newest[:window])[:keep]
+        rows = _title_rank(conn, tree, newest[:window], match)[:keep]
     exact = _exact_counts(conn, [r[0] for r in rows], accented) if accented and rows else {}
     ranked = [(rid, b, exact.get(rid, 0)) for rid, b in rows]
     ranked.sort(key=lambda x: (-x[2], x[1]))
     return total, exact_total, ranked[offset:need]
 
 
-def _title_rank(conn: sqlite3.Connection, tree: Node | Term, rids: list[int]) -> list[tuple[int, float]]:
+def _title_rank(conn: sqlite3.Connection, tree: Node | Term, rids: list[int], match: str
+                ) -> list[tuple[int, float]]:
     """A score that costs O(candidates), for big archives: query terms found in the title.
 
     FTS5's bm25() computes each term's IDF by walking the term's whole doclist on every query, a
     cost that grows with the archive (0.3 s for five common words at 1M records). Here each query
     term in the title scores 1 (titles name what an article is about); ties go to the newer record.
+    The index answers per term: the title column's doclist ANDed with the search's own ``match``
+    (query and filter tags) within the candidates' rowid range, so it walks no more than the
+    search did; up to FOLD_TITLES candidates have their titles folded here instead.
     Returned as (rid, -score): lower sorts first, like bm25()."""
-    needles = [" " + " ".join(t.folded) + ("" if t.prefix else " ") for t in dict.fromkeys(positive_terms(tree))]
-    rows = conn.execute(f"SELECT rid, title FROM records WHERE rid IN ({','.join('?' * len(rids))})",
-                        rids).fetchall()
-    scored = []
-    for rid, title in rows:  # word-bounded containment on " w1 w2 " strings: no regex per title
-        words = " " + " ".join(_WORD.findall(fold_same_length(title or ""))) + " "
-        scored.append((rid, -float(sum(1 for n in needles if n in words))))
-    scored.sort(key=lambda x: (x[1], -x[0]))
-    return scored
+    terms = list(dict.fromkeys(positive_terms(tree)))
+    score = dict.fromkeys(rids, 0)
+    if len(rids) <= FOLD_TITLES:  # a few candidates: folding their titles costs less than index walks
+        needles = [" " + " ".join(t.folded) + ("" if t.prefix else " ") for t in terms]
+        rows = conn.execute(f"SELECT rid, title FROM records WHERE rid IN ({','.join('?' * len(rids))})", rids)
+        for rid, title in rows:  # word-bounded containment on " w1 w2 " strings: no regex per title
+            words = " " + " ".join(_WORD.findall(fold_same_length(title or ""))) + " "
+            score[rid] = sum(1 for n in needles if n in words)
+        terms = []
+    lo, hi = min(rids), max(rids)
+    for t in terms:
+        for (rid,) in conn.execute("SELECT rowid FROM records_fts WHERE records_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                                   (f"({{title_folded}} : {to_fts(t)}) AND {match}", lo, hi)):
+            if rid in score:
+                score[rid] += 1
+    return sorted(((rid, -float(n)) for rid, n in score.items()), key=lambda x: (x[1], -x[0]))
 
 
 def _estimate_total(conn: sqlite3.Connection, edge_rid: int, window: int) -> int:

@@ -1,15 +1,42 @@
-"""Aggregates of headline figures by place and period, counting a figure reported twice once.
+"""Aggregates of headline figures by place and period, without counting the same members twice.
 
-Each record contributes its summary figures (``headlines`` rows). Two articles reporting the same
-figure — same place, kind, period and value — are one figure: the group keeps it once and the
-result says how many repeats were dropped. Places are grouped by folded name within their parent,
-so "Đắk Song" and "Đăk Song" are one district.
+Each record contributes its summary figures (``headlines`` rows: place, period, value, published
+date). Articles often report the same members more than once — a repeat of a figure, a corrected
+figure, a half-year figure next to the year's, a commune's figure next to its district's — so a sum
+over every report double-counts. The rules, applied in this order:
+
+1. **Duplicates.** Several articles with the same place, kind, period and value are one figure
+   (``duplicates_dropped`` counts the repeats).
+2. **Conflicts.** Same place, kind and period but different values: the latest-published report
+   supersedes the others (by published time; same instant: the one ingested last). The others
+   count in ``superseded``.
+3. **Overlapping periods.** Within one place and time bucket (the year or month of the period's
+   end, or everything with ``per=None``) the widest period wins: a period nested in — or overlapping
+   — a wider kept period of the same place is dropped (``superseded``); disjoint periods (quarters)
+   add up. A figure without a period stands for its published month.
+4. **Hierarchy.** A place's own figures cover the periods they report; a sub-unit's resolved figures
+   (a district's communes; a province's districts and, after 2025, its communes) count only where
+   they do not overlap the parent's own kept periods. So a district's total is its own report when
+   it has one for that time, else the sum of its communes; recursively for provinces. Sub-unit
+   figures left out count in ``superseded``.
+
+Per row: ``articles`` figures were summed into ``total``; ``articles + superseded +
+duplicates_dropped`` is the number of reports under that place and time. ``--min``/``--max`` choose
+among the winning figures of step 2. Places are grouped by folded name within their parent, so
+"Đắk Song" and "Đăk Song" are one district.
+
+The heavy lifting is SQL over (place, period) groups (see :func:`_groups`), so Python only walks the
+distinct (place, period) groups.
 """
 
 from __future__ import annotations
 
+import calendar
+import json
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from archive.filters import Filters, build_where, check_value_filters
 from models.errors import QueryError
@@ -18,19 +45,35 @@ STATS_KINDS = ("new_members", "transfers", "badges")
 BY = ("province", "district", "commune")
 PER = ("year", "month")
 
+Place = tuple[str | None, str | None, str | None]  # folded province, district, commune
+
 
 @dataclass
 class StatsResult:
     rows: list[dict] = field(default_factory=list)
     duplicates_dropped: int = 0
+    superseded: int = 0
 
     def to_dict(self) -> dict:
-        return {"rows": self.rows, "duplicates_dropped": self.duplicates_dropped}
+        return {"rows": self.rows, "duplicates_dropped": self.duplicates_dropped, "superseded": self.superseded}
+
+
+@dataclass
+class _Group:
+    """The reports of one place and period (rules 1 and 2 already applied in SQL)."""
+
+    place: Place
+    names: tuple[str | None, str | None, str | None]
+    t: str | None
+    span: tuple[date, date] | None  # None: unknown period, overlaps nothing
+    value: int
+    reports: int
+    values: int  # distinct values among the reports
 
 
 def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str | None = "year",
           filters: Filters | None = None) -> StatsResult:
-    """Sum of ``kind`` headline figures per place at level ``by`` and per ``year``/``month`` (or overall)."""
+    """Headline ``kind`` figures per place at level ``by`` and per ``year``/``month`` (or overall)."""
     if kind not in STATS_KINDS:
         raise QueryError(f"unknown kind {kind!r} for stats: expected one of {', '.join(STATS_KINDS)}")
     if by not in BY:
@@ -41,65 +84,130 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
     if f.kind and f.kind != kind:
         raise QueryError(f"--kind {kind} conflicts with the kind filter {f.kind}")
     check_value_filters(f)
-    f = replace(f, kind=None)  # the kind is the aggregate's own
-    levels = BY[: BY.index(by) + 1]  # a district is named with its province, a commune with both
-    if f.is_empty():
-        return _from_cells(conn, kind, levels, per)
+    groups = _groups(conn, kind, by, per, replace(f, kind=None))
+    depth = BY.index(by) + 1
+    units: dict[tuple[Place, str | None], list[_Group]] = defaultdict(list)
+    for g in groups:
+        units[(g.place[:depth] + (None,) * (3 - depth), g.t)].append(g)
+    rows, dropped, superseded = [], 0, 0
+    for (unit, t), members in sorted(units.items(), key=lambda kv: ([p or "" for p in kv[0][0]], kv[0][1] or "")):
+        kept, sup = _resolve(unit, members)
+        dups = sum(g.reports - g.values for g in members)
+        out: dict = {lv: min((g.names[i] for g in members if g.names[i]), default=None)
+                     for i, lv in enumerate(BY[:depth])}
+        if per:
+            out[per] = t
+        out.update(kind=kind, total=sum(kept), articles=len(kept), duplicates_dropped=dups, superseded=sup)
+        rows.append(out)
+        dropped += dups
+        superseded += sup
+    return StatsResult(rows=rows, duplicates_dropped=dropped, superseded=superseded)
+
+
+def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Filters) -> list[_Group]:
+    """One entry per (place, period): its latest-published value, report count and distinct values.
+
+    Three statements, so that only reports that matter leave the index: (1) a scan of the covering
+    ``headlines_dedupe`` index counts each group's reports and its smallest and largest value; (2)
+    only groups whose values differ (conflicts) read their rows' published dates, where the bare
+    columns of an aggregate with a single max() come from the latest report (records.published, to
+    the minute when the page gives it, then rid); (3)
+    display names are read once per place."""
     where = build_where(conn, Filters(province=f.province, district=f.district, commune=f.commune,
                                       date_from=f.date_from, date_to=f.date_to, site=f.site, author=f.author),
                         alias="r")
     conds, params = ["h.kind = ?", f"h.{by}_folded IS NOT NULL"], [kind]
-    if f.min_value is not None:
-        conds.append("h.value >= ?")
-        params.append(f.min_value)
-    if f.max_value is not None:
-        conds.append("h.value <= ?")
-        params.append(f.max_value)
     if where.sql:
         conds.append(f"h.rid IN (SELECT r.rid FROM records r{where.clause()})")
         params.extend(where.params)
+    cond = " AND ".join(conds)
     time_col = f"h.{per}" if per else "NULL"
-    inner_names = ", ".join(f"min(h.{lv}) AS {lv}" for lv in levels)
-    folded = ", ".join(f"h.{lv}_folded" for lv in levels)
-    outer_keys = ", ".join(f"g.{lv}_folded" for lv in levels)
-    sql = f"""
-        SELECT {", ".join(f"min(g.{lv})" for lv in levels)}, g.t, sum(g.value), count(*), sum(g.n - 1)
-        FROM (SELECT {inner_names}, {folded}, {time_col} AS t, h.value AS value, count(*) AS n
-              FROM headlines h WHERE {" AND ".join(conds)}
-              GROUP BY h.place_key, h.period_key, h.value) g
-        GROUP BY {outer_keys}, g.t
-        ORDER BY {outer_keys}, g.t
-    """
-    rows, dropped = [], 0
-    for row in conn.execute(sql, params):
-        names, t, total, articles, dups = row[: len(levels)], row[len(levels)], *row[len(levels) + 1:]
-        out: dict = dict(zip(levels, names, strict=True))
-        if per:
-            out[per] = t
-        out.update(kind=kind, total=total, articles=articles, duplicates_dropped=dups)
-        rows.append(out)
-        dropped += dups
-    return StatsResult(rows=rows, duplicates_dropped=dropped)
+    heads = conn.execute(f"""
+        SELECT h.place_key, h.period_key, h.province_folded, h.district_folded, h.commune_folded, {time_col},
+               count(*), min(h.value), max(h.value), min(h.rowid)
+        FROM headlines h WHERE {cond} GROUP BY h.place_key, h.period_key""", params).fetchall()
+    conflicts = [(pk, prk) for pk, prk, *_, lo, hi, _ in heads if lo != hi]
+    latest: dict[tuple[str, str], tuple[int, int]] = {}
+    if conflicts:
+        for pk, prk, value, nd, _ in conn.execute(f"""
+                SELECT h.place_key, h.period_key, h.value, count(DISTINCT h.value),
+                       max(coalesce(p.published, h.published_date, '') || printf('%012d', h.rid))
+                FROM json_each(?) k JOIN headlines h
+                     ON h.kind = ? AND h.place_key = k.value ->> 0 AND h.period_key = k.value ->> 1
+                     JOIN records p ON p.rid = h.rid
+                WHERE {cond} GROUP BY h.place_key, h.period_key""",
+                                                  (json.dumps(conflicts), kind, *params)):
+            latest[(pk, prk)] = (value, nd)
+    first_row: dict[str, int] = {}
+    for pk, *_, rowid in heads:
+        first_row[pk] = min(rowid, first_row.get(pk, rowid))
+    names = {pk: (p, d, c) for pk, p, d, c in conn.execute(
+        "SELECT place_key, province, district, commune FROM headlines WHERE rowid IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(first_row.values())),))}
+    out = []
+    for pk, prk, pf, df, cf, t, n, lo, hi, _ in heads:
+        value, nd = latest.get((pk, prk), (lo, 1)) if lo != hi else (lo, 1)
+        if (f.min_value is not None and value < f.min_value) or (f.max_value is not None and value > f.max_value):
+            continue
+        out.append(_Group(place=(pf, df, cf), names=names.get(pk, (None, None, None)), t=t, span=_span(prk),
+                          value=value, reports=n, values=nd))
+    return out
 
 
-def _from_cells(conn: sqlite3.Connection, kind: str, levels: tuple[str, ...], per: str | None) -> StatsResult:
-    """The unfiltered aggregate from stats_cells (kept exact at ingest): a few thousand rows at most."""
-    by = levels[-1]
-    t = {"year": "substr(c.month, 1, 4)", "month": "c.month", None: "''"}[per]
-    keys = ", ".join(f"c.{lv}_folded" for lv in levels)
-    sql = f"""
-        SELECT {", ".join(f"min(c.{lv})" for lv in levels)}, {t} AS t, sum(c.total), sum(c.articles),
-               sum(c.duplicates)
-        FROM stats_cells c WHERE c.kind = ? AND c.{by}_folded != '' AND (c.articles > 0 OR c.duplicates > 0)
-        GROUP BY {keys}, t ORDER BY {keys}, t
-    """
-    rows, dropped = [], 0
-    for row in conn.execute(sql, (kind,)):
-        names, tv, total, articles, dups = row[: len(levels)], row[len(levels)], *row[len(levels) + 1:]
-        out: dict = dict(zip(levels, names, strict=True))
-        if per:
-            out[per] = tv or None
-        out.update(kind=kind, total=total, articles=articles, duplicates_dropped=dups)
-        rows.append(out)
-        dropped += dups
-    return StatsResult(rows=rows, duplicates_dropped=dropped)
+def _span(period_key: str) -> tuple[date, date] | None:
+    """The days a period key covers: ``start..end`` (one side missing: that day), or the published
+    month for a figure without a period (``published:YYYY-MM``); None when nothing is known."""
+    try:
+        if period_key.startswith("published:"):
+            y, m = int(period_key[10:14]), int(period_key[15:17])
+            return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+        start, _, end = period_key.partition("..")
+        lo, hi = date.fromisoformat(start or end), date.fromisoformat(end or start)
+        return (lo, hi) if lo <= hi else (hi, lo)
+    except ValueError:
+        return None
+
+
+def _overlaps(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+
+def _child(parent: Place, place: Place) -> Place:
+    """The sub-unit of ``parent`` that ``place`` lies in: its next named level below the parent's."""
+    depth = max((i + 1 for i, p in enumerate(parent) if p is not None), default=0)
+    for i in range(depth, 3):
+        if place[i] is not None:
+            return place[: i + 1] + (None,) * (2 - i)
+    return place
+
+
+def _resolve(unit: Place, groups: list[_Group]) -> tuple[list[int], int]:
+    """Kept values and the superseded count for one place and bucket (rules 2-4, recursively)."""
+    spans, superseded = _resolve_spans(unit, groups)
+    return [v for _, v in spans], superseded
+
+
+def _resolve_spans(node: Place, groups: list[_Group]) -> tuple[list[tuple[tuple[date, date] | None, int]], int]:
+    own = sorted((g for g in groups if g.place == node),
+                 key=lambda g: (-(g.span[1] - g.span[0]).days if g.span else 0, g.span or ()))
+    superseded = sum(g.values - 1 for g in own)
+    kept: list[tuple[tuple[date, date] | None, int]] = []
+    for g in own:  # widest first: a period overlapping a kept one is already counted by it
+        if any(_overlaps(g.span, s) for s, _ in kept):
+            superseded += 1
+        else:
+            kept.append((g.span, g.value))
+    children: dict[Place, list[_Group]] = defaultdict(list)
+    for g in groups:
+        if g.place != node:
+            children[_child(node, g.place)].append(g)
+    own_spans = [s for s, _ in kept]
+    for child, members in children.items():
+        spans, sup = _resolve_spans(child, members)
+        superseded += sup
+        for s, v in spans:  # a sub-unit counts where the place's own reports are silent
+            if any(_overlaps(s, o) for o in own_spans):
+                superseded += 1
+            else:
+                kept.append((s, v))
+    return kept, superseded

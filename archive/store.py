@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.filters import Filters, fold_place
+from archive.tags import record_tags
 from models.errors import NotFoundError, StoreError
 from models.record import Evidence, ExtractorInfo, Fact, FactPart, Locality, Period, Record, Summary
 
@@ -39,12 +40,14 @@ _FACT_COLS = (
     "period_label", "province", "district", "commune", "level", "place_code", "era", "province_code",
     "district_code", "place_mention", "evidence_start", "evidence_end", "evidence_sentence", "parts",
 )
-_INSERT_RECORD = f"INSERT INTO records ({', '.join(_RECORD_COLS)}) VALUES ({','.join('?' * len(_RECORD_COLS))})"
-_INSERT_RECORD_RID = (f"INSERT INTO records (rid, {', '.join(_RECORD_COLS)}) "
-                      f"VALUES (?, {','.join('?' * len(_RECORD_COLS))})")
-_UPDATE_RECORD = f"UPDATE records SET {', '.join(c + ' = ?' for c in _RECORD_COLS)} WHERE rid = ?"
+_WRITE_COLS = (*_RECORD_COLS, "tags")  # tags: filter tokens for the FTS index (archive/tags.py), never read back
+_INSERT_RECORD = f"INSERT INTO records ({', '.join(_WRITE_COLS)}) VALUES ({','.join('?' * len(_WRITE_COLS))})"
+_INSERT_RECORD_RID = (f"INSERT INTO records (rid, {', '.join(_WRITE_COLS)}) "
+                      f"VALUES (?, {','.join('?' * len(_WRITE_COLS))})")
+_UPDATE_RECORD = f"UPDATE records SET {', '.join(c + ' = ?' for c in _WRITE_COLS)} WHERE rid = ?"
+_INSERT_FTS = "INSERT INTO records_fts (rowid, title_folded, text_folded, tags) VALUES (?, ?, ?, ?)"
 _INSERT_FACT = f"INSERT INTO facts (rid, {', '.join(_FACT_COLS)}) VALUES (?, {','.join('?' * len(_FACT_COLS))})"
-_TITLE_F, _TEXT_F = _RECORD_COLS.index("title_folded"), _RECORD_COLS.index("text_folded")
+_TITLE_F, _TEXT_F, _TAGS = (_WRITE_COLS.index(c) for c in ("title_folded", "text_folded", "tags"))
 _LOC_FIELDS = ("province", "district", "commune", "level", "code", "era", "province_code", "district_code",
                "mention")
 
@@ -331,7 +334,8 @@ def _keep_version(conn: sqlite3.Connection, rec: Record, version: int, warc_path
          _now(), rec.model_dump_json()))
 
 
-def _record_values(rec: Record, version: int, warc_path: str | None, warc_offset: int | None, now: str) -> tuple:
+def _record_values(rec: Record, version: int, warc_path: str | None, warc_offset: int | None, now: str,
+                   places: list[tuple]) -> tuple:
     loc = rec.locality or Locality()
     s = rec.summary
     return (
@@ -343,25 +347,29 @@ def _record_values(rec: Record, version: int, warc_path: str | None, warc_offset
         json.dumps(s.badges_by_years, ensure_ascii=False) if s.badges_by_years else None, len(rec.facts),
         json.dumps(rec.warnings, ensure_ascii=False) if rec.warnings else None,
         rec.extractor.name, rec.extractor.version, warc_path, warc_offset, now,
+        record_tags(rec, places),
     )
 
 
-def _insert_children(conn: sqlite3.Connection, pairs: list[tuple[int, Record]], *, new: bool) -> None:
-    """facts, record_places and headlines rows of records (rid, rec), and their stats_cells counts."""
-    facts = [(rid, *_fact_row(rec.id, i, f)) for rid, rec in pairs for i, f in enumerate(rec.facts)]
+def _insert_children(conn: sqlite3.Connection, triples: list[tuple[int, Record, list[tuple]]], *, new: bool) -> None:
+    """facts, record_places and headlines rows of records (rid, rec, place rows), and their stats_cells counts."""
+    facts = [(rid, *_fact_row(rec.id, i, f)) for rid, rec, _ in triples for i, f in enumerate(rec.facts)]
     if facts:
         conn.executemany(_INSERT_FACT, facts)
-    places = [(rid, *p) for rid, rec in pairs for p in _place_rows(rec)]
+    places = [(rid, *p) for rid, _, pl in triples for p in pl]
     if places:
         conn.executemany("INSERT INTO record_places (rid, record_id, level, name, name_folded, code, era) "
                          "VALUES (?,?,?,?,?,?,?)", places)
-    heads = [(rid, *h) for rid, rec in pairs for h in _headline_rows(rec)]
+    heads = [(rid, *h) for rid, rec, _ in triples for h in _headline_rows(rec)]
     if heads:
         conn.executemany("INSERT INTO headlines (rid, record_id, kind, value, province, district, commune, "
                          "province_folded, district_folded, commune_folded, place_key, period_key, year, month, "
                          "published_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", heads)
-        for h in heads:  # in rid order, so a figure repeated within the batch counts once
-            _count_headline(conn, h, +1, earlier_only=new)
+        if new:  # one statement for the batch; rows go in rid order, so a repeat within it counts once
+            conn.executemany(_COUNT_NEW, [h[:14] for h in heads])
+        else:
+            for h in heads:
+                _count_headline(conn, h, +1)
 
 
 def _write_new(conn: sqlite3.Connection, items: list[tuple[Record, str | None, int | None]]) -> None:
@@ -370,32 +378,46 @@ def _write_new(conn: sqlite3.Connection, items: list[tuple[Record, str | None, i
         return
     base = conn.execute("SELECT coalesce(max(rid), 0) FROM records").fetchone()[0]
     now = _now()
-    rows = [(base + i + 1, *_record_values(rec, 1, path, off, now)) for i, (rec, path, off) in enumerate(items)]
+    places = [_place_rows(rec) for rec, _, _ in items]
+    rows = [(base + i + 1, *_record_values(rec, 1, path, off, now, pl))
+            for i, ((rec, path, off), pl) in enumerate(zip(items, places, strict=True))]
     conn.executemany(_INSERT_RECORD_RID, rows)
-    conn.executemany("INSERT INTO records_fts (rowid, title_folded, text_folded) VALUES (?, ?, ?)",
-                     [(r[0], r[1 + _TITLE_F], r[1 + _TEXT_F]) for r in rows])
-    _insert_children(conn, [(base + i + 1, rec) for i, (rec, _, _) in enumerate(items)], new=True)
+    conn.executemany(_INSERT_FTS, [(r[0], r[1 + _TITLE_F], r[1 + _TEXT_F], r[1 + _TAGS]) for r in rows])
+    _insert_children(conn, [(base + i + 1, rec, pl) for i, ((rec, _, _), pl) in enumerate(zip(items, places, strict=True))],
+                     new=True)
 
 
 def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str | None,
            warc_offset: int | None, *, rid: int | None) -> None:
-    values = _record_values(rec, version, warc_path, warc_offset, _now())
+    places = _place_rows(rec)
+    values = _record_values(rec, version, warc_path, warc_offset, _now(), places)
     if rid is None:
         rid = conn.execute(_INSERT_RECORD, values).lastrowid
-        conn.execute("INSERT INTO records_fts (rowid, title_folded, text_folded) VALUES (?, ?, ?)",
-                     (rid, values[_TITLE_F], values[_TEXT_F]))
+        conn.execute(_INSERT_FTS, (rid, values[_TITLE_F], values[_TEXT_F], values[_TAGS]))
     else:
         conn.execute(_UPDATE_RECORD, (*values, rid))
         _uncount_headlines(conn, rid)
         for table in ("facts", "record_places", "headlines"):
             conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
-    _insert_children(conn, [(rid, rec)], new=False)
+    _insert_children(conn, [(rid, rec, places)], new=False)
 
 
 _SAME_FIGURE = ("SELECT 1 FROM headlines WHERE kind = ? AND place_key = ? AND period_key = ? AND value = ? "
                 "AND rid != ? LIMIT 1")
 _SAME_FIGURE_EARLIER = ("SELECT 1 FROM headlines WHERE kind = ? AND place_key = ? AND period_key = ? "
                         "AND value = ? AND rid < ? LIMIT 1")
+
+
+# stats_cells += one headline of a new record (params: a headlines row); a figure that a lower rid
+# already reports only moves the duplicates count. Same rule as _count_headline(earlier_only=True).
+_COUNT_NEW = (
+    "INSERT INTO stats_cells (kind, province_folded, district_folded, commune_folded, month, province, district, "
+    "commune, total, articles, duplicates) "
+    "SELECT ?3, coalesce(?8, ''), coalesce(?9, ''), coalesce(?10, ''), coalesce(?14, ''), ?5, ?6, ?7, "
+    "CASE WHEN d THEN 0 ELSE ?4 END, 1 - d, d FROM (SELECT EXISTS (SELECT 1 FROM headlines WHERE kind = ?3 "
+    "AND place_key = ?11 AND period_key = ?12 AND value = ?4 AND rid < ?1) AS d) WHERE true "
+    "ON CONFLICT DO UPDATE SET total = total + excluded.total, articles = articles + excluded.articles, "
+    "duplicates = duplicates + excluded.duplicates")
 
 
 def _count_headline(conn: sqlite3.Connection, h: tuple, sign: int, *, earlier_only: bool = False) -> None:

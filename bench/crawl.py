@@ -3,11 +3,13 @@
 The corpus is served K times over (``/ban-sao-K/...`` copies) by the demo portals, in a separate
 process so the server's CPU is not billed to the crawler. Figures printed:
   - wall pages/s (articles) and requests/s (everything fetched: robots, listings, sitemaps, feeds)
-  - crawler process CPU ms per article, split into extraction and the rest (fetch, WARC, frontier,
-    archive ingest, discovery)
-The extractor's one-time start-up (model and gazetteer loading) is done before timing and printed.
+  - CPU ms per article, split into extraction (measured inside the extraction workers) and the
+    crawler process (fetch, WARC, frontier, archive ingest, discovery, unpickling records)
+  - peak RSS of the crawler process and of each extraction worker
+The extraction workers' one-time start-up (spaCy, gazetteer, underthesea) is done before timing
+and printed; so is the serving process's CPU, which shares the same cores.
 
-    .venv/bin/python bench/crawl.py [--copies 6] [--concurrency 8]
+    .venv/bin/python bench/crawl.py [--copies 6] [--concurrency 8] [--extract-workers N]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scrapers.crawl import Crawler, CrawlOptions  # noqa: E402
+from scrapers.crawl import Crawler, CrawlOptions, _extraction_executor  # noqa: E402
 from scrapers.demo import DemoServer, load_portals  # noqa: E402
 
 
@@ -32,7 +34,8 @@ def _serve(copies: int, conn) -> None:  # in the server process
     with DemoServer(portals) as server:
         conn.send((server.seeds(), server.addresses, sum(len(p.articles) for p in portals)))
         conn.recv()  # until told to stop
-        conn.send(server.requests)
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        conn.send((server.requests, r.ru_utime + r.ru_stime))
 
 
 def main() -> None:
@@ -40,6 +43,8 @@ def main() -> None:
     ap.add_argument("--copies", type=int, default=6)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--fsync", action="store_true", help="fsync every WARC write (the crawl default)")
+    ap.add_argument("--extract-workers", type=int, default=None,
+                    help="extraction processes (default: the crawl default; 0: a thread in the crawler)")
     args = ap.parse_args()
 
     ctx = multiprocessing.get_context("spawn")
@@ -48,23 +53,30 @@ def main() -> None:
     proc.start()
     seeds, addresses, n_articles = parent.recv()
 
-    from extractor import extract
-
     t = time.perf_counter()
-    extract(b"<html><body><h1>Tin</h1><p>Chi b\xe1\xbb\x99 h\xe1\xbb\x8dp.</p></body></html>", "http://127.0.0.1/a")
+    executor, _ = _extraction_executor(args.extract_workers)
+    if hasattr(executor, "_processes"):  # wait until every worker has loaded the extractor
+        [f.result() for f in [executor.submit(time.sleep, 0.3) for _ in range(len(executor._processes) or 1)]]
+    else:
+        from extractor import extract
+
+        executor.submit(extract, b"<html><body><h1>Tin</h1><p>Chi b\xe1\xbb\x99 h\xe1\xbb\x8dp.</p></body></html>",
+                        "http://127.0.0.1/a").result()
     warmup = time.perf_counter() - t
 
     with tempfile.TemporaryDirectory() as tmp:
         opts = CrawlOptions(seeds=seeds, db=Path(tmp) / "archive.db", warc_dir=Path(tmp) / "warc", delay=0.0,
-                            concurrency=args.concurrency, resolve=addresses, progress=False, fsync=args.fsync)
+                            concurrency=args.concurrency, resolve=addresses, progress=False, fsync=args.fsync,
+                            extract_workers=args.extract_workers)
         r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
         summary = asyncio.run(Crawler(opts).run())
         wall = time.perf_counter() - t0
         r1 = resource.getrusage(resource.RUSAGE_SELF)
         cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
     parent.send("stop")
-    requests = parent.recv()
+    requests, server_cpu = parent.recv()
     proc.join(5)
+    workers_rss = [_hwm_mb(pid) for pid in getattr(executor, "_processes", {}) or {}]
 
     fetched = sum(summary["states"].get("fetched", {}).values())
     records = sum(summary["records"].values())
@@ -73,11 +85,27 @@ def main() -> None:
     print(f"fetched                    {fetched} (records stored: {records}); wall {wall:.2f} s")
     print(f"articles/s (wall)          {records / wall:.1f}")
     print(f"requests/s (wall)          {fetched / wall:.1f}")
-    print(f"CPU ms/article, total      {1000 * cpu / max(records, 1):.2f}")
+    inproc = not hasattr(executor, "_processes")  # extraction CPU is inside the crawler process
+    crawler_cpu = cpu - ext if inproc else cpu
+    print(f"CPU ms/article, total      {1000 * (crawler_cpu + ext) / max(records, 1):.2f}")
     print(f"CPU ms/article, extraction {1000 * ext / max(records, 1):.2f}")
-    print(f"CPU ms/article, crawler    {1000 * (cpu - ext) / max(records, 1):.2f}  (fetch, WARC, frontier, ingest)")
-    print(f"CPU ms/request, crawler    {1000 * (cpu - ext) / max(fetched, 1):.2f}")
-    print(f"extractor start-up         {warmup:.2f} s (once per process, not in the figures above)")
+    print(f"CPU ms/article, crawler    {1000 * crawler_cpu / max(records, 1):.2f}  (fetch, WARC, frontier, ingest)")
+    print(f"CPU ms/request, crawler    {1000 * crawler_cpu / max(fetched, 1):.2f}")
+    print(f"server CPU ms/request      {1000 * server_cpu / max(requests, 1):.2f}  (same cores, separate process)")
+    print(f"extractor start-up         {warmup:.2f} s (workers load in parallel; once per process, not above)")
+    print(f"peak RSS crawler           {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if workers_rss:
+        print(f"peak RSS per worker        {', '.join(f'{m:.0f}' for m in workers_rss)} MB")
+
+
+def _hwm_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 if __name__ == "__main__":

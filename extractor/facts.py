@@ -7,8 +7,9 @@ thức", "huy hiệu"), either the nearest cue before it or a passive cue right 
 mới được kết nạp"). Roles, periods, places and breakdowns ("trong đó ...") are decided from the
 same sentence, with the article's earlier period phrases as fallback context.
 
-:func:`find_facts` returns facts ordered by salience: figures the title or lead repeats first, then
-text order. :func:`summarise` relies on that order to pick headlines.
+:func:`read_facts` returns the facts ordered by salience (figures the title or lead repeats first,
+then text order) and, apart, the figures only the title or lead states; :func:`summarise` relies on
+that order and takes both to pick headlines. :func:`find_facts` is the facts alone.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from extractor.periods import PeriodHit, find_periods
 from models.record import Evidence, Fact, FactPart, Locality, Period
 from models.text import normalize
 
-__all__ = ["find_facts", "summarise"]
+__all__ = ["ArticleFacts", "find_facts", "read_facts", "summarise"]
 
 FLOW_KINDS = ("new_members", "transfers", "badges", "candidates_trained")
 _STOP = {",", ";", ".", ":", ")", "(", "!", "?", "…", "\"", "“", "”", "-", "–"}
@@ -48,15 +49,30 @@ class _Num:
     qi: int  # first syllable including the qualifier
 
 
-def find_facts(text: str, *, title: str | None = None, lead: str | None = None,
-               published: date | None = None) -> list[Fact]:
-    """All Party-development facts of ``text`` (record.text), title/lead-confirmed figures first."""
+@dataclass(slots=True)
+class ArticleFacts:
+    """What :func:`read_facts` finds in one article.
+
+    ``headline_only`` holds figures the title or lead states that the text does not repeat. They are
+    no facts of the record (their evidence is not in ``record.text``, so it spans 0..0), but
+    :func:`summarise` may take a headline from them, title and lead first.
+    """
+
+    facts: list[Fact]
+    headline_only: list[Fact]
+
+
+def read_facts(text: str, *, title: str | None = None, lead: str | None = None,
+               published: date | None = None) -> ArticleFacts:
+    """The Party-development facts of ``text`` (record.text), title/lead-confirmed figures first,
+    plus the figures only the title or lead states."""
     if isinstance(published, datetime):
         published = published.date()
     memo: dict[str, Sentence] = {}  # a lead usually repeats a body sentence: segment it once
     facts = _find(text, published, memo)
+    headline_only: list[Fact] = []
     if not (title or lead):
-        return facts
+        return ArticleFacts(facts, headline_only)
     echo: set[tuple[str, int, int | None]] = set()
     seen = {(f.kind, f.value, f.badge_years) for f in facts}
     for extra in (title, lead):
@@ -66,15 +82,21 @@ def find_facts(text: str, *, title: str | None = None, lead: str | None = None,
                 echo.add(key)
                 if key not in seen:
                     f.evidence = Evidence(start=0, end=0, sentence=f.evidence.sentence)
-                    facts.headline_only.append(f)
+                    headline_only.append(f)
                     seen.add(key)
     order = {id(f): n for n, f in enumerate(facts)}
     facts.sort(key=lambda f: (0 if (f.kind, f.value, f.badge_years) in echo else 1, order[id(f)]))
-    return facts
+    return ArticleFacts(facts, headline_only)
 
 
-def _find(text: str, published: date | None, memo: dict[str, Sentence]) -> FactList:
-    facts = FactList()
+def find_facts(text: str, *, title: str | None = None, lead: str | None = None,
+               published: date | None = None) -> list[Fact]:
+    """The facts of :func:`read_facts` alone, for callers that need no headline (a plain list)."""
+    return read_facts(text, title=title, lead=lead, published=published).facts
+
+
+def _find(text: str, published: date | None, memo: dict[str, Sentence]) -> list[Fact]:
+    facts: list[Fact] = []
     if not text:
         return facts
     eng = engine()
@@ -88,16 +110,6 @@ def _find(text: str, published: date | None, memo: dict[str, Sentence]) -> FactL
         facts.extend(_sentence_facts(sent, hits, published, facts[-12:], inherited))
     _mark_previous(facts, inherited, published)
     return facts
-
-
-class FactList(list):
-    """The facts of an article, plus ``headline_only``: figures the title or lead states that the text
-    does not repeat. They are no facts of the record (their evidence is not in ``record.text``) but
-    :func:`summarise` may take a headline from them, title and lead first."""
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)
-        self.headline_only: list[Fact] = []
 
 
 # --- per sentence -------------------------------------------------------------------------------------

@@ -121,13 +121,13 @@ class Engine:
     """Patterns and spaCy objects, built once per process (see :func:`engine`)."""
 
     def __init__(self) -> None:
-        import spacy
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
+        from spacy.vocab import Vocab
 
         self.data = tomllib.loads(PATTERNS.read_text(encoding="utf-8"))
         self._Doc = Doc
-        self.vocab = spacy.blank("xx").vocab
+        self.vocab = Vocab()  # all an ORTH PhraseMatcher needs (spacy.blank builds a whole Language)
         self.matcher = PhraseMatcher(self.vocab)
         groups: dict[str, list[str]] = {}
         for section in ("cues", "objects"):

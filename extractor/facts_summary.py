@@ -3,11 +3,12 @@
 The headline for a kind is the actual figure for the article's subject place and current period:
 never a target, a previous-year, a cumulative-term or a comparison figure, and never a per-commune
 breakdown of a district article. Facts arrive ordered by salience (title/lead-confirmed first), so
-the first eligible fact wins.
+the first eligible fact wins; figures only the title or lead states come before them all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from extractor.facts_nlp import Sentence, engine, syllables
@@ -154,9 +155,10 @@ def _is_single(f: Fact) -> bool:
     return f.value == 1 and len(f.parts) == 1 and f.parts[0].value == 1 and f.badge_years is not None
 
 
-def summarise(facts: list[Fact], locality: Locality | None) -> Summary:
-    """Headline figure per kind, from facts ordered by salience (see :func:`extractor.facts.find_facts`)."""
-    ok = _eligible(list(getattr(facts, "headline_only", [])) + list(facts), locality)
+def summarise(facts: Sequence[Fact], locality: Locality | None, *, headline_only: Sequence[Fact] = ()) -> Summary:
+    """Headline figure per kind, from facts ordered by salience and the figures only the title or lead
+    states (both from :func:`extractor.facts.read_facts`); without ``headline_only`` only the text counts."""
+    ok = _eligible([*headline_only, *facts], locality)
     summary = Summary()
     for kind in ("new_members", "transfers"):
         first = next((f for f in ok if f.kind == kind), None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -131,8 +132,11 @@ def extract(html: bytes | str, url: str | None = None, *, http_charset: str | No
     from extractor import facts as facts_mod
     from extractor import places as places_mod
 
+    _load_models_once()
+
     site = (urlsplit(url).hostname or None) if url else None
-    facts = facts_mod.find_facts(page.text, title=meta.title, lead=meta.lead, published=day)
+    found = facts_mod.read_facts(page.text, title=meta.title, lead=meta.lead, published=day)
+    facts = found.facts
     locality = places_mod.resolve_locality(title=meta.title, lead=meta.lead, text=page.text, site=site,
                                            published=day)
     for fact in facts:
@@ -140,7 +144,7 @@ def extract(html: bytes | str, url: str | None = None, *, http_charset: str | No
             resolved = places_mod.resolve_place(fact.place.mention, context=locality, published=day)
             if resolved is not None:
                 fact.place = resolved
-    summary = facts_mod.summarise(facts, locality)
+    summary = facts_mod.summarise(facts, locality, headline_only=found.headline_only)
     return Record(
         id=record_id(url, sha),
         url=url,
@@ -161,3 +165,26 @@ def extract(html: bytes | str, url: str | None = None, *, http_charset: str | No
         extractor=ExtractorInfo(version=EXTRACTOR_VERSION),
         warnings=warnings,
     )
+
+
+_MODELS_LOCK = threading.Lock()
+_models_loaded = False
+
+
+def _load_models_once() -> None:
+    """Load the lazy NLP models under a lock before the first extraction uses them.
+
+    underthesea's word_tokenize publishes its global model before loading it, so two threads making
+    their first call at once (a fresh API server's first concurrent requests) crash with
+    "'NoneType' object has no attribute 'process'". One tiny sentence that must be segmented loads it
+    here, once per process; later calls only read a flag.
+    """
+    global _models_loaded
+    if _models_loaded:
+        return
+    with _MODELS_LOCK:
+        if not _models_loaded:
+            from extractor import facts as facts_mod
+
+            facts_mod.read_facts("Đảng bộ đã kết nạp 5 đảng viên mới.")
+            _models_loaded = True

@@ -86,15 +86,17 @@ class _Finder:
     """The PhraseMatcher over every unit name, built once (about 0.5 s)."""
 
     def __init__(self, gaz: Gazetteer) -> None:
-        import spacy
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
+        from spacy.vocab import Vocab
 
-        self.nlp = spacy.blank("xx")
+        # A bare Vocab is all an ORTH PhraseMatcher needs; spacy.blank() would also build a whole
+        # Language (config validation, tokenizer rules) only to hand back its vocab.
+        self.vocab = Vocab()
         self.Doc = Doc
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.matcher = PhraseMatcher(self.vocab, attr="ORTH")
         self.gaz = gaz
-        patterns = [Doc(self.nlp.vocab, words=k.split()) for k in gaz.by_name if k]
+        patterns = [Doc(self.vocab, words=k.split()) for k in gaz.by_name if k]
         self.matcher.add("PLACE", patterns)
         self.province_keys = {k for k, units in gaz.by_name.items()
                               if any(u.level == "province" for u in units)}
@@ -111,7 +113,7 @@ class _Finder:
         toks = [(m.start(), m.end(), m.group()) for m in found]
         words = [t[2] if t[2][0] != "0" or not t[2].isdigit() else t[2].lstrip("0") or "0"
                  for t in toks]
-        doc = self.Doc(self.nlp.vocab, words=words)
+        doc = self.Doc(self.vocab, words=words)
         marked = has_diacritics(norm)
         cased = norm != norm.lower()
         typed: list[tuple[int, int, int, tuple[str, ...] | None]] = []  # (s, e, prefix start, levels)

@@ -7,17 +7,26 @@ then the frontier marks the URL settled. Dying anywhere before the last step lea
 ``in-progress``; the next run puts it back in the queue and fetches it again (its earlier WARC
 copy, if any, is harmless; ingest is idempotent).
 
-Extraction runs in a worker thread so the event loop keeps serving sockets while a page is parsed.
+Extraction runs in a pool of warm worker processes (``extract_workers``, default: one per core
+but the event loop's, at most four), so parsing neither holds the event loop's GIL nor shares its
+core; with ``extract_workers=0`` (the default on one core) it runs in a thread of this process.
+The pool lives as long as the process and is shared by successive crawls, so its start-up (spaCy,
+gazetteer, underthesea: seconds) is paid once and overlaps the first robots.txt and listing fetches.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import multiprocessing
+import os
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -69,6 +78,7 @@ class CrawlOptions:
     transport: httpx.AsyncBaseTransport | None = field(default=None, repr=False)
     progress: bool | None = None  # None: when stderr is a TTY
     fsync: bool = True
+    extract_workers: int | None = None  # processes; None: cores - 1 (at most 4), 0: in a thread
 
     def validate(self) -> None:
         if not self.seeds:
@@ -80,6 +90,8 @@ class CrawlOptions:
             raise InputError(f"unknown scope {self.scope!r}; one of: {', '.join(SCOPES)}")
         if self.concurrency < 1 or self.delay < 0 or (self.max_pages is not None and self.max_pages < 0):
             raise InputError("--concurrency must be >= 1, --delay >= 0, --max-pages >= 0")
+        if self.extract_workers is not None and self.extract_workers < 0:
+            raise InputError("extract_workers must be >= 0")
 
     def public(self) -> dict[str, Any]:
         d = asdict(self)
@@ -105,6 +117,7 @@ class Crawler:
         self.errors = 0
         self.done = 0
         self.stop = False
+        self.noted_files: set[str] = set()  # WARC files already in crawl_files
         self.extract_cpu = 0.0  # CPU seconds spent in the extractor (benchmarks separate it out)
 
     # -- scope and queue -----------------------------------------------------------------------
@@ -203,7 +216,7 @@ class Crawler:
                                          "description": f"vnnews crawl run {run_id}: {' '.join(self.o.seeds)}"},
                                    sync=self.o.fsync)
             self.io = ThreadPoolExecutor(1, thread_name_prefix="warc")
-            self.cpu = ThreadPoolExecutor(1, thread_name_prefix="extract")
+            self.cpu, own_cpu = _extraction_executor(self.o.extract_workers)
             self.fetcher = Fetcher(
                 user_agent=self.o.user_agent, delay=self.o.delay,
                 timeout=httpx.Timeout(self.o.timeout, connect=min(10.0, self.o.timeout), pool=2 * self.o.timeout),
@@ -235,7 +248,8 @@ class Crawler:
                         raise group.exceptions[0] from None
             finally:
                 await self.fetcher.aclose()
-                self.cpu.shutdown(wait=True)
+                if own_cpu:
+                    self.cpu.shutdown(wait=True)
                 await asyncio.get_running_loop().run_in_executor(self.io, self.warc.close)
                 self.io.shutdown(wait=True)
                 for path in self.warc.files:
@@ -264,8 +278,12 @@ class Crawler:
             self._note_files()
 
     def _note_files(self) -> None:
-        if self.warc.current:
-            self.frontier.add_file(self.warc.current)
+        # One row per WARC file, written once: the INSERT OR IGNORE per exchange it replaces cost a
+        # WAL commit per request.
+        current = self.warc.current
+        if current and current not in self.noted_files:
+            self.frontier.add_file(current)
+            self.noted_files.add(current)
 
     def _pick_host(self) -> str | None:
         best, best_at = None, float("inf")
@@ -380,14 +398,16 @@ class Crawler:
         if is_html and (e.kind == "page" or discover.is_article_page(result.body)):
             charset = _charset(result.headers.get("content-type"))
             try:
-                record, cpu = await loop.run_in_executor(self.cpu, _extract, result.body, result.final_url,
-                                                         charset, final.date)
+                record, reason, cpu = await loop.run_in_executor(self.cpu, _extract, result.body,
+                                                                 result.final_url, charset, final.date)
                 self.extract_cpu += cpu
-            except VnnewsError as err:
-                reason = f"extract: {err.message}"
+            except BrokenProcessPool:  # a worker died (OOM, segfault): this page fails, the pool is rebuilt
+                _drop_pool(self.cpu)
+                self.cpu, _ = _extraction_executor(self.o.extract_workers)
+                record, reason = None, "extract: extraction worker died"
             except Exception as err:  # noqa: BLE001 - an extractor bug must not stop the crawl
-                reason = f"extract: {type(err).__name__}: {err}"[:300]
-            else:
+                record, reason = None, f"extract: {type(err).__name__}: {err}"[:300]
+            if record is not None:
                 fields["ingest"] = self.archive.ingest(record, warc_path=final.path, warc_offset=final.offset)
                 fields["record_id"] = record.id
                 fields["facts"] = len(record.facts)
@@ -410,13 +430,79 @@ def _charset(content_type: str | None) -> str | None:
     return charset_of(content_type)
 
 
-def _extract(body: bytes, url: str, charset: str | None, fetched_at: str) -> tuple[Any, float]:
-    """Runs in the extraction thread; returns the record and the CPU seconds it took."""
+def _extract(body: bytes, url: str, charset: str | None, fetched_at: str) -> tuple[Any, str | None, float]:
+    """Runs in an extraction worker: (record or None, why not, CPU seconds it took).
+
+    Errors come back as values, not exceptions: an exception class that does not pickle would
+    otherwise turn one bad page into a broken pool."""
     from extractor import extract
 
     t = time.thread_time()
-    record = extract(body, url, http_charset=charset, fetched_at=_iso(fetched_at))
-    return record, time.thread_time() - t
+    try:
+        record = extract(body, url, http_charset=charset, fetched_at=_iso(fetched_at))
+    except VnnewsError as err:
+        return None, f"extract: {err.message}", time.thread_time() - t
+    except Exception as err:  # noqa: BLE001 - an extractor bug must not stop the crawl
+        return None, f"extract: {type(err).__name__}: {err}"[:300], time.thread_time() - t
+    return record, None, time.thread_time() - t
+
+
+# -- the extraction pool -----------------------------------------------------------------------
+
+_POOL: tuple[int, int, ProcessPoolExecutor] | None = None  # (owner pid, workers, pool)
+_POOL_LOCK = threading.Lock()
+
+
+def _extraction_executor(workers: int | None) -> tuple[Executor, bool]:
+    """The executor pages are extracted in, and whether the caller must shut it down.
+
+    Processes are spawned (never forked: this process runs threads and an event loop) and kept
+    for the life of the process; a forked child does not reuse its parent's pool."""
+    global _POOL
+    if workers is None:  # one core stays with the crawler's event loop (fetch, WARC, SQLite)
+        workers = min(4, (os.cpu_count() or 1) - 1)
+    if workers == 0:
+        return ThreadPoolExecutor(1, thread_name_prefix="extract"), True
+    with _POOL_LOCK:
+        if _POOL is None or _POOL[0] != os.getpid() or _POOL[1] != workers:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_warm_worker, initargs=(os.getpid(),))
+            for _ in range(workers):  # start loading now, while robots.txt and listings are fetched
+                pool.submit(time.sleep, 0)
+            if _POOL is not None and _POOL[0] == os.getpid():
+                _POOL[2].shutdown(wait=False, cancel_futures=True)
+            _POOL = (os.getpid(), workers, pool)
+        return _POOL[2], False
+
+
+def _drop_pool(executor: Executor) -> None:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None and _POOL[2] is executor:
+            _POOL = None
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+@atexit.register
+def _close_pool() -> None:
+    if _POOL is not None and _POOL[0] == os.getpid():
+        _POOL[2].shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_worker(parent: int) -> None:
+    """Worker start-up: load the extractor once, and leave when the parent is gone.
+
+    A crawl killed with ``kill -9`` cannot shut its pool down; the workers would wait forever on
+    their task queue, so each watches its parent and exits once it has been orphaned."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    from extractor import extract
+
+    extract(b"<html><body><h1>Tin</h1><p>Chi b\xe1\xbb\x99 h\xe1\xbb\x8dp.</p></body></html>", "http://127.0.0.1/a")
 
 
 def _iso(warc_date: str) -> str:

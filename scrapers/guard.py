@@ -127,24 +127,16 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         self.allow_private = allow_private
         self.allow_hosts = {(h.lower().strip("[]"), int(p)) for h, p in allow_hosts}
         self._resolve = resolve
-        # Every refusal, in order: callers that see only a generic failure (a robots.txt fetch that
-        # "failed", a retry loop) can still tell the user the real reason.
-        self.refused: list[UnsafeAddressError] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         if url.scheme not in ("http", "https"):
-            self.refused.append(UnsafeAddressError(f"refusing to fetch {url.scheme}: URLs", detail=str(url)))
-            raise self.refused[-1]
+            raise UnsafeAddressError(f"refusing to fetch {url.scheme}: URLs", detail=str(url))
         host = url.host
         port = url.port or (443 if url.scheme == "https" else 80)
         exempt = self.allow_private or (host.lower(), port) in self.allow_hosts
-        try:
-            addresses = await asyncio.to_thread(check_address, host, port, allow_private=exempt,
-                                                resolve=self._resolve)
-        except UnsafeAddressError as e:
-            self.refused.append(e)
-            raise
+        addresses = await asyncio.to_thread(check_address, host, port, allow_private=exempt,
+                                            resolve=self._resolve)
         if url.scheme == "http" and _literal(host.strip("[]")) is None:
             # Connect to the address we checked, not to a fresh DNS answer (rebinding); the Host
             # header keeps the name. A copy, not a mutation: the client resolves relative redirects

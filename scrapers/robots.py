@@ -3,6 +3,11 @@
 RFC 9309 decides what an unreadable robots.txt means: 4xx = no rules (crawl), 5xx or no answer =
 "unreachable", which means complete disallow — a portal whose robots.txt is down gets no traffic
 from us. A Crawl-delay raises the fetcher's gap for that host.
+
+An origin the SSRF guard refuses is not "unreachable": its robots.txt was never asked for. The
+guard's :class:`UnsafeAddressError` propagates from :meth:`RobotsCache.rules` and
+:meth:`RobotsCache.allowed` (and is cached for the origin like any answer), so a caller reports the
+refusal (403) instead of "disallowed by robots.txt".
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from models.errors import UnsafeAddressError
 from scrapers.fetch import ANY_TYPE, Fetcher, FetchResult
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
@@ -32,6 +38,20 @@ class RobotsRules:
 def origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _refusal(result: FetchResult) -> UnsafeAddressError | None:
+    """The guard's refusal behind a failed fetch (httpx may wrap it), or None."""
+    e: BaseException | None = result.error
+    for _ in range(5):
+        if e is None:
+            break
+        if isinstance(e, UnsafeAddressError):
+            return e
+        e = e.__cause__ or e.__context__
+    if result.reason and result.reason.startswith("unsafe"):
+        return UnsafeAddressError(f"{result.url}: {result.reason}")
+    return None
 
 
 def _agent_token(user_agent: str) -> str:
@@ -57,6 +77,7 @@ class RobotsCache:
                 fut.set_result(await self._load(key))
             except BaseException as e:  # never leave waiters hanging
                 fut.set_exception(e)
+                fut.exception()  # raised right here: asyncio must not also log it as "never retrieved"
                 raise
         return await asyncio.shield(fut)
 
@@ -64,6 +85,9 @@ class RobotsCache:
         result = await self.fetcher.fetch(f"{key}/robots.txt", accept=ANY_TYPE, max_bytes=ROBOTS_MAX_BYTES)
         if self.on_fetch is not None:
             self.on_fetch(result)
+        refused = _refusal(result)
+        if refused is not None:
+            raise refused
         if result.ok:
             text = result.body.decode("utf-8", "replace")
             parser = Protego.parse(text)

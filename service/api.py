@@ -37,20 +37,22 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from models.errors import DecodeError, FetchError, InputError, QueryError, UnsafeAddressError, VnnewsError
+from models.errors import (
+    AuthError,
+    DecodeError,
+    ExtractTimeoutError,
+    FetchError,
+    ForbiddenError,
+    InputError,
+    QueryError,
+    UnsupportedMediaError,
+    VnnewsError,
+)
 from models.record import Record
 from scrapers.guard import GuardedTransport
 from scrapers.inputs import charset_of
 from service import chart
-from service.api_io import (
-    ExtractTimeout,
-    Forbidden,
-    Unauthorized,
-    UnsupportedMediaType,
-    read_body,
-    spool_body,
-    stream_writer,
-)
+from service.api_io import read_body, spool_body, stream_writer
 from service.suggest import suggest_places
 
 log = logging.getLogger("vnnews.api")
@@ -220,9 +222,9 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     # ---- errors: one shape for everything -------------------------------------------------------
     @app.exception_handler(VnnewsError)
     async def _vnnews_error(_: Request, exc: VnnewsError) -> JSONResponse:
-        if exc.http_status >= 500 and not isinstance(exc, (FetchError, ExtractTimeout)):
+        if exc.http_status >= 500 and not isinstance(exc, (FetchError, ExtractTimeoutError)):
             log.error("server error: %s (%s)", exc.message, exc.detail)
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
         return JSONResponse(exc.to_dict(), status_code=exc.http_status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -253,7 +255,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         try:
             out = await asyncio.wait_for(loop.run_in_executor(extract_pool, work), extract_timeout)
         except TimeoutError:
-            raise ExtractTimeout(f"extraction took longer than {extract_timeout:g} s") from None
+            raise ExtractTimeoutError(f"extraction took longer than {extract_timeout:g} s") from None
         return Response(out, media_type="application/json")
 
     html_body = {"requestBody": {"required": True, "content": {
@@ -281,7 +283,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
             return await run_extract(doc["html"], doc.get("url") or url, None)
         if media and not (media.startswith("text/") or media in (
                 "application/xhtml+xml", "application/octet-stream", "application/xml")):
-            raise UnsupportedMediaType(f"cannot extract from {media}", detail="send text/html or application/json")
+            raise UnsupportedMediaError(f"cannot extract from {media}", detail="send text/html or application/json")
         return await run_extract(body, url, charset_of(ctype))
 
     @app.get("/extract", response_model=Record, tags=["extract"], summary="Fetch a URL and extract it",
@@ -299,14 +301,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
                 fetch_one(target, transport=transport, max_bytes=max_body, timeout=min(20.0, extract_timeout)),
                 extract_timeout)
         except TimeoutError:
-            raise ExtractTimeout(f"fetching took longer than {extract_timeout:g} s") from None
-        except FetchError as e:
-            # The fetcher may report a guarded hop as "robots.txt unreachable" or a failed fetch:
-            # the guard's own refusal is the reason the user needs (403, not 502).
-            refused = getattr(transport, "refused", None)
-            if refused and not isinstance(e, UnsafeAddressError):
-                raise refused[0] from e
-            raise
+            raise ExtractTimeoutError(f"fetching took longer than {extract_timeout:g} s") from None
         finally:
             if fetch_transport is None:
                 await transport.aclose()
@@ -327,10 +322,12 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         """Full-text search, diacritic-insensitive ("dang vien" finds "đảng viên"), with filters;
         exact-accent matches rank first. ``snippet`` marks matches with ``[[``/``]]`` (plain text),
-        ``snippet_html`` with ``<mark>`` (HTML-escaped)."""
+        ``snippet_html`` with ``<mark>`` (HTML-escaped). ``total_exact`` is false when the query
+        matched more rows than the archive ranks; ``total`` is then an estimate."""
         with archives.use() as archive:
             result = archive.search(q, _filters(**filt), limit=limit, offset=offset)
-        return {"total": result.total, "limit": limit, "offset": offset, "hits": [_jsonable(h) for h in result.hits]}
+        return {"total": result.total, "total_exact": result.total_exact, "limit": limit, "offset": offset,
+                "hits": [_jsonable(h) for h in result.hits]}
 
     def run_stats(filt: dict[str, Any], kind: str, by: str, per: str) -> Any:
         stats_filt = {k: v for k, v in filt.items() if k != "kind"}
@@ -369,19 +366,14 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
              responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}})
     async def export(filt: Filt, fmt: Annotated[Literal["jsonl", "csv"], Query(alias="format")] = "jsonl") -> Response:
         """Every matching record, streamed as JSON Lines or CSV."""
-        def checked() -> Any:
-            # Filters are checked when the export's query is built, which for CSV is after the header
-            # went out; a one-row search checks them first, while an error can still be a 400.
-            filters = _filters(**filt)
-            with archives.use() as archive:
-                archive.search("", filters, limit=1)
-            return filters
+        filters = _filters(**filt)
 
-        filters = await asyncio.to_thread(checked)
         def produce(out: Any) -> None:
             with archives.use() as archive:
                 archive.export(fmt, out, filters)
 
+        # The archive checks filters (unknown place, bad date) before it writes anything, so waiting
+        # for the first chunk turns a bad filter into a 400 while the response has not started yet.
         chunks = stream_writer(produce)
         try:
             first = await anext(chunks)
@@ -405,10 +397,10 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
         header = request.headers.get("authorization", "")
         scheme, _, given = header.partition(" ")
         if not header:
-            raise Unauthorized("this server needs a bearer token to ingest",
-                               detail="send Authorization: Bearer <token>")
+            raise AuthError("this server needs a bearer token to ingest",
+                            detail="send Authorization: Bearer <token>")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-            raise Forbidden("wrong token")
+            raise ForbiddenError("wrong token")
 
     ingest_body = {"requestBody": {"required": True, "content": {
         "application/x-ndjson": {"schema": {"type": "string", "description": "one Record per line"}},

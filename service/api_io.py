@@ -1,4 +1,4 @@
-"""Request bodies and streamed downloads for the HTTP API, with the errors they can raise.
+"""Request bodies and streamed downloads for the HTTP API.
 
 Bodies are read chunk by chunk and refused the moment they pass the limit, so a 2 GB upload costs
 the server ``max_body`` bytes, not 2 GB. Exports are produced by the archive writing to a file-like
@@ -18,31 +18,11 @@ from typing import IO, Any
 
 from starlette.requests import Request
 
-from models.errors import InputError, VnnewsError
+from models.errors import InputError, PayloadTooLargeError
 
 
-class BodyTooLarge(InputError):
-    http_status = 413
-
-
-class UnsupportedMediaType(InputError):
-    http_status = 415
-
-
-class Unauthorized(VnnewsError):
-    http_status = 401
-
-
-class Forbidden(VnnewsError):
-    http_status = 403
-
-
-class ExtractTimeout(VnnewsError):
-    http_status = 504
-
-
-def _too_large(limit: int) -> BodyTooLarge:
-    return BodyTooLarge(f"request body larger than {limit} bytes", detail=f"max_body={limit}")
+def _too_large(limit: int) -> PayloadTooLargeError:
+    return PayloadTooLargeError(f"request body larger than {limit} bytes", detail=f"max_body={limit}")
 
 
 def declared_length(request: Request, limit: int) -> int | None:

@@ -82,6 +82,13 @@ MinOpt = typer.Option(None, "--min", help="Fact value at least this.")
 MaxOpt = typer.Option(None, "--max", help="Fact value at most this.")
 
 
+def _existing(db: Path) -> Archive:
+    """Open an archive a read command needs: a typo in --db must not silently create an empty one."""
+    if not db.exists():
+        raise InputError(f"{db}: no such archive (create it with `vnnews ingest` or `vnnews crawl`)")
+    return Archive(db)
+
+
 def _marked(snippet: str) -> Text:
     """A snippet's [[...]] matches as highlighted rich text (no markup parsing of article text)."""
     text = Text()
@@ -121,7 +128,7 @@ def search(query: str = typer.Argument("", help='Words, "phrases", prefix*, AND/
            db: Path = DbOpt) -> None:
     """Full-text search of the archive (Vietnamese folding: "dang vien" finds "đảng viên")."""
     f = _filters(province, district, commune, date_from, date_to, site, author, kind, min_value, max_value)
-    with Archive(db) as archive:
+    with _existing(db) as archive:
         result = archive.search(query, f, limit=limit, offset=offset)
     if fmt is SearchFormat.jsonl:
         for h in result.hits:
@@ -158,7 +165,7 @@ def stats(kind: str = typer.Option(..., "--kind", help="new_members, transfers o
           db: Path = DbOpt) -> None:
     """Sum headline figures by place and period; a figure reported by two articles counts once."""
     f = _filters(province, district, commune, date_from, date_to, site, author, None, min_value, max_value)
-    with Archive(db) as archive:
+    with _existing(db) as archive:
         result = archive.stats(kind, by=by.value, per=None if per is Per.none else per.value, filters=f)
     rows = result.rows
     if fmt is StatsFormat.json:
@@ -185,7 +192,7 @@ def show(record_id: str = typer.Argument(..., metavar="ID", help="Record id."),
          fmt: ShowFormat = typer.Option(ShowFormat.pretty, "--format", help="pretty or json."),
          db: Path = DbOpt) -> None:
     """Print one record with its facts and the evidence behind each."""
-    with Archive(db) as archive:
+    with _existing(db) as archive:
         rec = archive.get(record_id)
     if fmt is ShowFormat.json:
         sys.stdout.write(rec.model_dump_json(indent=1) + "\n")
@@ -233,7 +240,7 @@ def export(fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", help
            db: Path = DbOpt) -> None:
     """Stream records out as JSON Lines (whole records), CSV or Parquet (one row per record)."""
     f = _filters(province, district, commune, date_from, date_to, site, author, kind, min_value, max_value)
-    with Archive(db) as archive:
+    with _existing(db) as archive:
         if output is None:
             if fmt is ExportFormat.parquet and sys.stdout.isatty():
                 raise InputError("refusing to write Parquet to a terminal: use --output FILE")
@@ -261,7 +268,7 @@ def reextract(db: Path = DbOpt) -> int:
     """
     from scrapers.jobs import reextract as run
 
-    with Archive(db) as archive:
+    with _existing(db) as archive:
         report = run(archive)
     for line in report.failures:
         err.print(f"failed: {escape(line)}")

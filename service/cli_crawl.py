@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from models.errors import InputError
 from service.cli import app
@@ -84,8 +85,8 @@ def frontier(
             t.add_column(col)
         t.add_column("url", overflow="fold")
         for row in rows:
-            t.add_row(str(row["state"]), str(row["reason"] or ""), str(row["http_status"] or ""),
-                      str(row["kind"]), str(row["url"]))
+            # URLs and reasons come from the web: never let rich read "[...]" in them as markup
+            t.add_row(*(Text(str(row[k] or "")) for k in ("state", "reason", "http_status", "kind", "url")))
         Console().print(t)
     finally:
         f.close()
@@ -93,7 +94,7 @@ def frontier(
 
 @app.command()
 def demo(
-    db: Path = typer.Option(_DEFAULT_DB, "--db", help="Archive database to fill."),
+    db: Path = typer.Option(_DEFAULT_DB, "--db", envvar="VNNEWS_DB", help="Archive database to fill."),
     warc_dir: Path = typer.Option(_DEFAULT_WARC, "--warc-dir", help="Directory for WARC files."),
     port: int = typer.Option(0, "--port", help="Port for the demo portals (0: any free port)."),
 ) -> None:

@@ -133,9 +133,10 @@ def eval_(
                               ensure_ascii=False, indent=2))
         return 0
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"Extraction accuracy on {pages} pages ({directory})")
+    table = Table(title=escape(f"Extraction accuracy on {pages} pages ({directory})"))
     table.add_column("field")
     for n in names:
         table.add_column(n, justify="right")

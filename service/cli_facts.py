@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from models.errors import InputError
+from models.errors import InputError, VnnewsError
 from models.record import Fact, Record
 from service.cli import app
 
@@ -31,6 +31,8 @@ def _read(path: str) -> bytes:
         data = sys.stdin.buffer.read()
     else:
         p = Path(path)
+        if p.is_dir():
+            raise InputError(f"{path}: is a directory, not an HTML file")
         if not p.is_file():
             raise InputError(f"{path}: no such file")
         try:
@@ -75,11 +77,10 @@ def render(record: Record, console: Console) -> None:
 
 def _headline_only(record: Record) -> list[Fact]:
     """Figures the title or lead states that the text does not repeat (they can still be headlines)."""
-    from extractor.facts import find_facts
+    from extractor.facts import read_facts
 
     published = date.fromisoformat(record.published[:10]) if record.published else None
-    found = find_facts(record.text, title=record.title, lead=record.lead, published=published)
-    return list(getattr(found, "headline_only", []))
+    return read_facts(record.text, title=record.title, lead=record.lead, published=published).headline_only
 
 
 def _table(facts: list[Fact], text: str) -> Table:
@@ -111,5 +112,10 @@ def explain(
     """Show a page's main text with each fact's evidence highlighted, a table of its facts and the summary."""
     from extractor import extract
 
-    record = extract(_read(path), url)
+    try:
+        record = extract(_read(path), url)
+    except VnnewsError as e:
+        if not e.message.startswith(f"{path}:"):
+            e.message = f"{path}: {e.message}"  # name the input, as `vnnews extract` does
+        raise
     render(record, Console(highlight=False, soft_wrap=False))

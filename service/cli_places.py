@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from service.cli import app
@@ -37,7 +38,7 @@ def places(
     if format is Format.json:
         typer.echo(json.dumps(units, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(units)} unit(s) matching {query!r}", show_lines=True)
+    table = Table(title=escape(f"{len(units)} unit(s) matching {query!r}"), show_lines=True)
     for col in ("unit", "level", "code", "era", "parents", "lineage (2025 reform)"):
         table.add_column(col)
     for u in units:

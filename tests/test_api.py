@@ -185,8 +185,11 @@ async def test_get_extract_refuses_loopback_targets(client: httpx.AsyncClient, p
     port = first.server_address[1]
     for host in ("127.0.0.1", "localhost", "[::1]", "127.1", "2130706433", "0x7f.1"):
         resp = await client.get("/extract", params={"url": f"http://{host}:{port}/article.html"})
-        assert_error(resp, 403, "refusing")
-    assert first.hits == []
+        body = assert_error(resp, 403, "refusing")
+        assert "loopback" in body["error"] and "robots" not in body["error"]
+    resp = await client.get("/extract", params={"url": f"http://127.0.0.1:{port}/article.html"})
+    assert resp.json() == {"error": "refusing to fetch 127.0.0.1: 127.0.0.1 is loopback", "detail": f"127.0.0.1:{port}"}
+    assert first.hits == []  # not even robots.txt was asked for
 
 
 async def test_get_extract_refuses_a_redirect_to_loopback(db: Path, pages) -> None:
@@ -196,7 +199,8 @@ async def test_get_extract_refuses_a_redirect_to_loopback(db: Path, pages) -> No
     app = create_app(db, fetch_transport=guard)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         resp = await c.get("/extract", params={"url": f"http://127.0.0.1:{first.server_address[1]}/redirect"})
-    assert_error(resp, 403, "127.0.0.1")
+    body = assert_error(resp, 403, "127.0.0.1")
+    assert "loopback" in body["error"] and "robots" not in body["error"]  # not "disallowed by robots.txt"
     assert second.hits == []
 
 
@@ -277,6 +281,19 @@ async def test_search_paging(client: httpx.AsyncClient) -> None:
     two = (await client.get("/search", params={"q": "dang vien", "limit": 1, "offset": 1})).json()
     assert one["total"] == two["total"] == 3
     assert len(one["hits"]) == len(two["hits"]) == 1 and one["hits"][0]["id"] != two["hits"][0]["id"]
+    assert one["total_exact"] is True
+
+
+async def test_search_says_when_the_total_is_an_estimate(client: httpx.AsyncClient,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the ranking window of a big archive the total is estimated: the API says so. The real
+    thresholds (1,000 matches, 50,000 records) are lowered so three records cross them."""
+    import archive.search
+
+    monkeypatch.setattr(archive.search, "RANK_WINDOW", 1)
+    monkeypatch.setattr(archive.search, "BM25_MAX_RECORDS", 1)
+    data = (await client.get("/search", params={"q": "dang vien", "limit": 1})).json()
+    assert data["total_exact"] is False and data["total"] >= 1 and len(data["hits"]) == 1
 
 
 @pytest.mark.parametrize(("params", "match"), [
@@ -345,6 +362,9 @@ async def test_export_jsonl_and_csv(client: httpx.AsyncClient) -> None:
     assert sorted(r["title"] for r in rows) == ["Huyện Gia Bình kết nạp 89 đảng viên mới", "Lương Tài kết nạp 45 đảng viên"]
     assert_error(await client.get("/export", params={"format": "xml"}), 400, "format")
     assert_error(await client.get("/export", params={"format": "csv", "from": "2023-02-30"}), 400, "date")
+    # The archive checks filters before writing a CSV header: still a clean 400, not a broken stream.
+    for fmt in ("csv", "jsonl"):
+        assert_error(await client.get("/export", params={"format": fmt, "province": "Atlantis"}), 400, "atlantis")
 
 
 # ---- ingest and the token ------------------------------------------------------------------------

@@ -122,3 +122,37 @@ def test_vnnews_serve_command_end_to_end(tmp_path: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=15)
     assert f"http://127.0.0.1:{port}/" in err.decode()
+
+
+def test_a_fresh_server_answers_concurrent_first_extractions(tmp_path: Path) -> None:
+    """The NLP models load lazily on the first extraction; concurrent first requests to a freshly
+    started server must all get their record (underthesea's loader is not thread-safe by itself).
+    A fresh interpreter, so nothing was loaded by earlier tests."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    build_archive(tmp_path / "a.db")
+    script = textwrap.dedent(f"""
+        import concurrent.futures, sys
+        import httpx
+        from api_data import ARTICLE_HTML
+        from api_server import serving
+        from service.api import create_app
+
+        page = ARTICLE_HTML.format(charset="utf-8").encode()
+        with serving(create_app({str(tmp_path / "a.db")!r})) as url:
+            def post(_):
+                r = httpx.post(url + "/extract", content=page, headers={{"Content-Type": "text/html"}},
+                               timeout=60, trust_env=False)
+                return r.status_code, r.json().get("summary", {{}}).get("new_members")
+            with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                print(sorted(pool.map(post, range(4))))
+    """)
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), str(tests.parent)])}
+    out = subprocess.run([sys.executable, "-c", script], cwd=tests.parent, capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[(200, 89), (200, 89), (200, 89), (200, 89)]", out.stderr[-2000:]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from archive_fixture import records
+from archive_fixture import fact, make, records
 
 from archive import Archive, Filters
 from models.errors import QueryError
+from models.record import Locality, Record, Summary
 from models.text import fold
 
 R = records()
@@ -20,8 +23,14 @@ def archive(tmp_path_factory):
 
 
 def table(result, *keys):
+    """{folded keys: (total, articles, duplicates_dropped)}; superseded is checked where it can be non-zero."""
     return {tuple(fold(str(r[k])) for k in keys): (r["total"], r["articles"], r["duplicates_dropped"])
             for r in result.rows}
+
+
+def full(result, *keys):
+    return {tuple(fold(str(r[k])) for k in keys): (r["total"], r["articles"], r["duplicates_dropped"],
+                                                     r["superseded"]) for r in result.rows}
 
 
 def test_by_province_per_year_drops_the_repeated_figure(archive):
@@ -36,7 +45,7 @@ def test_by_province_per_year_drops_the_repeated_figure(archive):
     }
     row = next(r for r in res.rows if r["province"] == "Bắc Ninh" and r["year"] == "2023")
     assert row == {"province": "Bắc Ninh", "year": "2023", "kind": "new_members", "total": 191, "articles": 2,
-                   "duplicates_dropped": 1}
+                   "duplicates_dropped": 1, "superseded": 0}
 
 
 def test_by_district_groups_spellings_and_skips_units_without_district(archive):
@@ -73,7 +82,10 @@ def test_dropping_is_by_place_kind_period_and_value(tmp_path):
     with Archive(tmp_path / "a.db") as a:
         a.ingest_many([r1, R["R3"], other_value])
         res = a.stats("new_members", by="district")
-    assert table(res, "district", "year") == {("gia binh", "2023"): (89 + 90, 2, 1)}
+    # 89 twice (one repeat dropped) and 90, same place and period: a conflict, not a second figure.
+    # The latest-published report (R3, 2023-12-01: 89) supersedes the 90 (2023-11-28).
+    assert full(res, "district", "year") == {("gia binh", "2023"): (89, 1, 1, 1)}
+    assert res.superseded == 1
 
 
 @pytest.mark.parametrize(("kind", "by", "per"), [("votes", "province", "year"), ("new_members", "ward", "year"),
@@ -83,9 +95,9 @@ def test_bad_arguments(archive, kind, by, per):
         archive.stats(kind, by=by, per=per)
 
 
-def test_precomputed_cells_match_the_exact_query_after_updates(tmp_path):
-    """Unfiltered stats come from stats_cells kept at ingest; a filter forces the query over every
-    figure. Both must agree after new, repeated, changed and re-extracted records."""
+def test_unfiltered_and_filtered_agree_after_updates(tmp_path):
+    """A filter that keeps every record must not change any figure, after new, repeated, changed and
+    re-extracted records (ingest rewrites headline rows in place)."""
     import hashlib
 
     from models.record import ExtractorInfo, Summary
@@ -110,5 +122,104 @@ def test_precomputed_cells_match_the_exact_query_after_updates(tmp_path):
                     exact = a.stats(kind, by=by, per=per, filters=everything)
                     assert fast.rows == exact.rows, (kind, by, per)
                     assert fast.duplicates_dropped == exact.duplicates_dropped
-        assert table(a.stats("new_members", by="district"), "district", "year")[("gia binh", "2023")] == \
-            (89 + 95, 2, 0)
+                    assert fast.superseded == exact.superseded
+        # R3's 95 has no fact of that value, so it stands for its published month (2023-12), which
+        # R1's period (2023-01-01..2023-11-28) does not cover: two figures
+        assert full(a.stats("new_members", by="district"), "district", "year")[("gia binh", "2023")] == \
+            (89 + 95, 2, 0, 0)
+
+
+# -- overlapping reports: hierarchy, conflicts, nested and disjoint periods ------------------------
+# Hand-computed (kind new_members):
+#   Đắk Song (district) 2021: own 165; Trường Xuân (its commune) 8 for the same year -> 165, 8 superseded.
+#   Đắk Song 2022: no own report; Nâm N'Jang (its commune) 6 -> 6.
+#   Bắc Ninh (province) 2023: 2315 (2023-12-20, repeated 2024-01-09 07:30) and 2016 (2024-01-09 08:45,
+#     latest: wins);
+#     Gia Bình (district) 89 and Đông Cứu (commune) 7 are inside it -> 2016; 1 repeat, 3 superseded.
+#   Thanh Sơn (district) 2023: H1 50 nested in the year's 110 -> 110, 1 superseded.
+#   Tam Nông (district) 2023: Q1 12 + Q2 9, disjoint -> 21.  Phú Thọ (no own report) 2023: 110 + 21 = 131.
+DN = dict(province="Đắk Nông", era="pre2025")
+BNP = dict(province="Bắc Ninh", era="pre2025")
+PT = dict(province="Phú Thọ", era="pre2025")
+Y21 = dict(start=date(2021, 1, 1), end=date(2021, 12, 31))
+Y22 = dict(start=date(2022, 1, 1), end=date(2022, 12, 31))
+Y23 = dict(start=date(2023, 1, 1), end=date(2023, 12, 31))
+
+
+def report(slug: str, loc: Locality, value: int, published: str, **period) -> Record:
+    text = f"Đảng bộ {loc.commune or loc.district or loc.province} kết nạp {value} đảng viên mới ({slug})."
+    return make(slug, title=f"Kết nạp {value} đảng viên", text=text, published=published, locality=loc,
+                summary=Summary(new_members=value),
+                facts=[fact("new_members", value, text, f"kết nạp {value} đảng viên mới", **period)])
+
+
+OVERLAPS = [
+    report("ds-2021", Locality(**DN, district="Đắk Song", level="district"), 165, "2021-12-20", **Y21),
+    report("tx-2021", Locality(**DN, district="Đắk Song", commune="Trường Xuân", level="commune"), 8,
+           "2021-12-10", **Y21),
+    report("nnj-2022", Locality(**DN, district="Đắk Song", commune="Nâm N'Jang", level="commune"), 6,
+           "2022-12-01", **Y22),
+    # ingested first, published last: the published time (not the date, not ingest order) decides
+    report("bn-b", Locality(**BNP, level="province"), 2016, "2024-01-09T08:45:00+07:00", **Y23),
+    report("bn-a", Locality(**BNP, level="province"), 2315, "2023-12-20", **Y23),
+    report("bn-a-repeat", Locality(**BNP, level="province"), 2315, "2024-01-09T07:30:00+07:00", **Y23),
+    report("gb-2023", Locality(**BNP, district="Gia Bình", level="district"), 89, "2023-12-02", **Y23),
+    report("dc-2023", Locality(**BNP, district="Gia Bình", commune="Đông Cứu", level="commune"), 7,
+           "2023-12-03", **Y23),
+    report("ts-h1", Locality(**PT, district="Thanh Sơn", level="district"), 50, "2023-07-05",
+           start=date(2023, 1, 1), end=date(2023, 6, 30)),
+    report("ts-year", Locality(**PT, district="Thanh Sơn", level="district"), 110, "2023-12-28", **Y23),
+    report("tn-q1", Locality(**PT, district="Tam Nông", level="district"), 12, "2023-04-02",
+           start=date(2023, 1, 1), end=date(2023, 3, 31)),
+    report("tn-q2", Locality(**PT, district="Tam Nông", level="district"), 9, "2023-07-02",
+           start=date(2023, 4, 1), end=date(2023, 6, 30)),
+]
+
+
+@pytest.fixture(scope="module")
+def overlaps(tmp_path_factory):
+    with Archive(tmp_path_factory.mktemp("overlaps") / "archive.db") as a:
+        a.ingest_many(OVERLAPS)
+        yield a
+
+
+def test_a_places_own_report_is_not_added_to_its_communes(overlaps):
+    res = overlaps.stats("new_members", by="district", per="year", filters=Filters(province="Dak Nong"))
+    assert full(res, "district", "year") == {("dak song", "2021"): (165, 1, 0, 1),  # not 165 + 8
+                                             ("dak song", "2022"): (6, 1, 0, 0)}  # no own report: communes
+    communes = overlaps.stats("new_members", by="commune", per="year", filters=Filters(province="Dak Nong"))
+    assert full(communes, "commune", "year") == {("truong xuan", "2021"): (8, 1, 0, 0),
+                                                 ("nam n'jang", "2022"): (6, 1, 0, 0)}
+    whole = overlaps.stats("new_members", by="district", per=None, filters=Filters(province="Dak Nong"))
+    assert full(whole, "district") == {("dak song",): (171, 2, 0, 1)}  # 165 (2021) + 6 (2022)
+
+
+def test_the_latest_of_conflicting_reports_wins_over_everything_inside_it(overlaps):
+    res = overlaps.stats("new_members", by="province", per="year")
+    assert full(res, "province", "year")[("bac ninh", "2023")] == (2016, 1, 1, 3)
+    row = next(r for r in res.rows if r["province"] == "Bắc Ninh")
+    assert row == {"province": "Bắc Ninh", "year": "2023", "kind": "new_members", "total": 2016, "articles": 1,
+                   "duplicates_dropped": 1, "superseded": 3}
+    # the district itself: its own 89 covers its commune's 7
+    districts = overlaps.stats("new_members", by="district", per="year", filters=Filters(province="Bắc Ninh"))
+    assert full(districts, "district", "year") == {("gia binh", "2023"): (89, 1, 0, 1)}
+
+
+def test_nested_periods_keep_the_widest_and_disjoint_periods_add_up(overlaps):
+    res = overlaps.stats("new_members", by="district", per="year", filters=Filters(province="Phú Thọ"))
+    assert full(res, "district", "year") == {("tam nong", "2023"): (21, 2, 0, 0),  # Q1 12 + Q2 9
+                                             ("thanh son", "2023"): (110, 1, 0, 1)}  # not 50 + 110
+    prov = overlaps.stats("new_members", by="province", per="year", filters=Filters(province="Phú Thọ"))
+    assert full(prov, "province", "year") == {("phu tho", "2023"): (131, 3, 0, 1)}
+    # per month the H1 figure (June) and the year figure (December) are in different buckets
+    months = overlaps.stats("new_members", by="district", per="month", filters=Filters(district="Thanh Sơn"))
+    assert full(months, "district", "month") == {("thanh son", "2023-06"): (50, 1, 0, 0),
+                                                 ("thanh son", "2023-12"): (110, 1, 0, 0)}
+
+
+def test_every_report_is_summed_superseded_or_a_dropped_repeat(overlaps):
+    res = overlaps.stats("new_members", by="province", per=None)
+    assert sum(r["articles"] + r["superseded"] + r["duplicates_dropped"] for r in res.rows) == len(OVERLAPS)
+    assert (res.duplicates_dropped, res.superseded) == (1, 5)
+    assert full(res, "province") == {("bac ninh",): (2016, 1, 1, 3), ("dak nong",): (171, 2, 0, 1),
+                                     ("phu tho",): (131, 3, 0, 1)}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from archive_fixture import records
 
-from archive import Archive
+from archive import Archive, Filters
 from models.errors import NotFoundError, StoreError
 from models.record import ExtractorInfo
 
@@ -219,14 +219,51 @@ def test_migration_from_v1_fills_the_stats_cells(tmp_path):
     with Archive(path) as a:
         a.ingest_many(R.values())
         expected = a.stats("new_members", by="district", per="year").rows
+    _downgrade_to_v2(path)
     con = sqlite3.connect(path)
     con.execute("DROP TABLE stats_cells")  # as a v1 archive had it
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
     with Archive(path) as a:
-        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 3
         assert a.stats("new_members", by="district", per="year").rows == expected
+
+
+def _downgrade_to_v2(path) -> None:
+    """Make a v3 archive what v2 had: no tags column, a two-column FTS index (001's definitions)."""
+    from archive.store import MIGRATIONS, _statements
+
+    con = sqlite3.connect(path)
+    for stmt in ("DROP TRIGGER records_ad", "DROP TRIGGER records_au", "DROP TABLE records_fts",
+                 "ALTER TABLE records DROP COLUMN tags"):
+        con.execute(stmt)
+    for stmt in _statements((MIGRATIONS / "001_initial.sql").read_text(encoding="utf-8")):
+        if "records_fts" in stmt:
+            con.execute(stmt)
+    con.execute("INSERT INTO records_fts (records_fts) VALUES ('rebuild')")
+    con.execute("PRAGMA user_version = 2")
+    con.commit()
+    con.close()
+
+
+def test_migration_from_v2_indexes_filter_tags(tmp_path):
+    """An archive made before filter tags gets them on open: filtered searches find the same records."""
+    path = tmp_path / "a.db"
+    queries = [("dang vien", Filters(province="Bắc Ninh")), ("dang vien", Filters(date_from="2023", date_to="2023")),
+               ("ket nap", Filters(kind="new_members", min_value=50)), ("dang vien", Filters(district="263"))]
+    with Archive(path) as a:
+        a.ingest_many(R.values())
+        expected = [sorted(h.id for h in a.search(q, f).hits) for q, f in queries]
+        tags = {i: sorted(t.split()) for i, t in a.conn.execute("SELECT id, tags FROM records")}
+    assert all(e for e in expected)
+    _downgrade_to_v2(path)
+    with Archive(path) as a:
+        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        # the SQL backfill makes the tokens ingest makes
+        assert {i: sorted(t.split()) for i, t in a.conn.execute("SELECT id, tags FROM records")} == tags
+        assert [sorted(h.id for h in a.search(q, f).hits) for q, f in queries] == expected
+        a.conn.execute("INSERT INTO records_fts(records_fts) VALUES ('integrity-check')")
 
 
 def test_one_batch_holding_two_versions_of_a_page(tmp_path):

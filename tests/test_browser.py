@@ -170,3 +170,32 @@ def test_archived_markup_is_shown_as_text(browser, site: str) -> None:
     wait.until(lambda d: "<script>" in d.find_element(By.ID, "rec-text").text)
     assert not driver.find_elements(By.CSS_SELECTOR, "#rec-text script, #rec-text b, #rec-title img")
     assert driver.execute_script("return window.__xss === undefined")
+
+
+def test_estimated_total_reads_khoang(browser, site: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the ranking window of a big archive /search says ``total_exact: false``; the page then
+    writes "khoảng N" and offers no page past a partial one. The thresholds are lowered so the
+    three test records cross them (the server runs in this process), and the page renders the real
+    answer to a one-hit request — its own 20-hit pages never leave the window with three records."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    import archive.search
+
+    driver = browser
+    wait = WebDriverWait(driver, 15)
+    driver.get(site + "/?q=dang+vien")
+    wait.until(lambda d: "Tìm thấy 3 bài" in d.find_element(By.ID, "result-count").text)
+    assert driver.find_element(By.ID, "next-btn").get_attribute("hidden") is not None
+
+    monkeypatch.setattr(archive.search, "RANK_WINDOW", 1)
+    monkeypatch.setattr(archive.search, "BM25_MAX_RECORDS", 1)
+    exact = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch('/search?q=dang+vien&limit=1').then(r => r.json())"
+        ".then(d => { renderHits(d); done(d.total_exact); });")
+    assert exact is False
+    text = driver.find_element(By.ID, "result-count").text
+    assert text.startswith("Tìm thấy khoảng ") and "(hiển thị 1–1)" in text, text
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#results .hit")) == 1
+    assert driver.find_element(By.ID, "next-btn").get_attribute("hidden") is not None

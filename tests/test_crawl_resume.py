@@ -41,6 +41,25 @@ def _fetched(db_path: Path) -> int:
         return 0
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:  # "pid (comm) state ppid ...": comm may hold spaces and parentheses
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _alive(pid: int) -> bool:
+    fields = _stat(pid)
+    return fields is not None and fields[0] not in ("Z", "X")
+
+
+def _live_children(pid: int) -> list[int]:
+    if not Path("/proc").is_dir():
+        return []
+    return [int(d.name) for d in Path("/proc").iterdir()
+            if d.name.isdigit() and (f := _stat(int(d.name))) and f[1] == str(pid) and f[0] not in ("Z", "X")]
+
+
 def test_kill_9_then_resume_loses_nothing_and_refetches_nothing(tmp_path):
     warm_extractor()  # loaded before the fork, so the child crawls at once
     portals = [Portal("xa-e", 60, cp1258_every=9), Portal("xa-f", 60)]
@@ -53,9 +72,16 @@ def test_kill_9_then_resume_loses_nothing_and_refetches_nothing(tmp_path):
         while _fetched(tmp_path / "archive.db") < 25 and time.monotonic() < deadline and child.is_alive():
             time.sleep(0.02)
         assert child.is_alive(), "the crawl finished before it could be killed"
+        helpers = _live_children(child.pid)  # the extraction worker processes
+        assert helpers or not Path("/proc").is_dir() or (os.cpu_count() or 1) < 2
         os.kill(child.pid, signal.SIGKILL)
         child.join(10)
         assert child.exitcode == -signal.SIGKILL
+        # the orphaned extraction workers notice and leave: a killed crawl leaves no processes behind
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in helpers if _alive(pid)]
 
         with sqlite3.connect(tmp_path / "archive.db") as db:
             stored = {u for (u,) in db.execute("SELECT url FROM crawl_urls WHERE state='fetched'")}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.facts import find_facts, summarise
+from extractor.facts import find_facts, read_facts, summarise
 from extractor.facts_nlp import split_sentences
 from models.record import Fact, Locality
 from models.text import normalize
@@ -330,9 +330,15 @@ def test_title_figure_ranks_first() -> None:
 def test_lead_only_figure_is_no_fact_but_may_be_the_headline() -> None:
     text = "Công tác phát triển đảng viên được quan tâm. Trong số đảng viên mới có 3 đảng viên nữ."
     lead = "6 tháng đầu năm 2024, toàn Đảng bộ tỉnh đã kết nạp 1.234 đảng viên."
-    found = facts(text, lead=lead, published=date(2024, 7, 1))
-    assert not [f for f in found if f.value == 1234]
-    assert summarise(found, None).new_members == 1234
+    got = read_facts(normalize(text), lead=lead, published=date(2024, 7, 1))
+    assert not [f for f in got.facts if f.value == 1234]
+    assert [(f.kind, f.value, f.evidence.start, f.evidence.end) for f in got.headline_only] == [
+        ("new_members", 1234, 0, 0)]
+    assert summarise(got.facts, None, headline_only=got.headline_only).new_members == 1234
+    # Plain lists carry it: a copy of the facts loses nothing, and the text alone has no headline.
+    assert summarise(list(got.facts), None, headline_only=tuple(got.headline_only)).new_members == 1234
+    assert summarise(got.facts, None).new_members is None
+    assert type(find_facts(normalize(text), lead=lead, published=date(2024, 7, 1))) is list
 
 
 def test_sentence_splitter_keeps_abbreviations_and_numbers() -> None:
@@ -355,8 +361,10 @@ _PIECES = st.sampled_from(["kết nạp", "đảng viên", "hội viên", " ", "
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_any_text_gives_well_formed_facts(text: str) -> None:
     """Whatever the text, extraction never fails and every fact points inside the text."""
-    found = find_facts(text, title=text[:40], lead=text[-40:], published=PUB)
-    for f in found:
+    got = read_facts(text, title=text[:40], lead=text[-40:], published=PUB)
+    for f in got.facts:
         assert 0 <= f.evidence.start < f.evidence.end <= len(text)
         assert f.value >= 0
-    summarise(found, DISTRICT)
+    for f in got.headline_only:  # no evidence in the text: an empty span at 0
+        assert (f.evidence.start, f.evidence.end) == (0, 0)
+    summarise(got.facts, DISTRICT, headline_only=got.headline_only)

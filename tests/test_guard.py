@@ -189,3 +189,43 @@ def test_transport_connects_to_the_checked_address_and_keeps_the_host_header(ser
 def test_non_http_schemes_refused() -> None:
     with pytest.raises(UnsafeAddressError):
         asyncio.run(GuardedTransport().handle_async_request(httpx.Request("GET", "file:///etc/passwd")))
+
+
+# ---- robots.txt and fetch_one: a refusal is a refusal, not "robots.txt unreachable" -----------------
+
+def test_robots_cache_lets_the_guard_refusal_through(servers) -> None:
+    """robots.txt of a refused origin was never asked for: the refusal propagates (and is cached),
+    instead of becoming "unreachable, disallow all"."""
+    from scrapers.fetch import Fetcher
+    from scrapers.robots import RobotsCache
+
+    first, _ = servers
+    url = f"http://127.0.0.1:{first.server_address[1]}/tin/x"
+
+    async def go() -> list[str]:
+        messages = []
+        async with Fetcher(delay=0.0, retries=1, transport=GuardedTransport()) as fetcher:
+            robots = RobotsCache(fetcher, "vnnews/1.0")
+            for ask in (robots.allowed, robots.rules, robots.allowed):
+                with pytest.raises(UnsafeAddressError) as info:
+                    await ask(url)
+                messages.append(info.value.message)
+        return messages
+
+    assert asyncio.run(go()) == ["refusing to fetch 127.0.0.1: 127.0.0.1 is loopback"] * 3
+    assert first.hits == []
+
+
+def test_fetch_one_reports_the_refusal_not_robots(servers) -> None:
+    from scrapers.fetch import fetch_one
+
+    first, second = servers
+    port = first.server_address[1]
+    with pytest.raises(UnsafeAddressError, match="loopback") as info:
+        asyncio.run(fetch_one(f"http://127.0.0.1:{port}/a.html", transport=GuardedTransport(), timeout=5))
+    assert "robots" not in info.value.message
+    # Allowed first hop, refused redirect target: the redirect's robots.txt check meets the guard first.
+    guard = GuardedTransport(allow_hosts=[("127.0.0.1", port)])
+    with pytest.raises(UnsafeAddressError, match=f"127.0.0.1:{second.server_address[1]}|127.0.0.1 is loopback"):
+        asyncio.run(fetch_one(f"http://127.0.0.1:{port}/redirect", transport=guard, timeout=5))
+    assert first.hits == ["/robots.txt"] and second.hits == []

@@ -143,9 +143,14 @@ function renderHits(data) {
   const list = $("results");
   list.replaceChildren();
   const hits = data.hits || [];
-  $("result-count").textContent = data.total
-    ? `Tìm thấy ${data.total} bài viết (hiển thị ${offset + 1}–${offset + hits.length}).`
-    : "Không tìm thấy bài viết nào.";
+  // Past the archive's ranking window the total is an estimate (total_exact false): say "khoảng".
+  const exact = data.total_exact !== false;
+  const found = `Tìm thấy ${exact ? "" : "khoảng "}${data.total} bài viết`;
+  $("result-count").textContent = !data.total
+    ? "Không tìm thấy bài viết nào."
+    : hits.length
+      ? `${found} (hiển thị ${offset + 1}–${offset + hits.length}).`
+      : `${found}; trang này không còn kết quả.`;
   for (const hit of hits) {
     const meta = [hit.site, viDate((hit.published || "").slice(0, 10)), placeName(hit.locality)]
       .filter(Boolean).join(" · ");
@@ -156,7 +161,8 @@ function renderHits(data) {
       summaryBadges(hit.summary)));
   }
   $("prev-btn").hidden = offset === 0;
-  $("next-btn").hidden = offset + hits.length >= (data.total || 0);
+  // An estimated total cannot say where the last page is: a full page means there may be more.
+  $("next-btn").hidden = exact ? offset + hits.length >= (data.total || 0) : hits.length < PAGE;
 }
 
 // ---- chart -----------------------------------------------------------------------------------
