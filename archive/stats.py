@@ -60,7 +60,7 @@ class StatsResult:
 
 @dataclass
 class _Group:
-    """The reports of one place and period (rules 1 and 2 already applied in SQL)."""
+    """The reports of one place and period, rules 1 and 2 applied (see :func:`_groups`)."""
 
     place: Place
     names: tuple[str | None, str | None, str | None]
@@ -109,9 +109,9 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
 
     Three statements, so that only reports that matter leave the index: (1) a scan of the covering
     ``headlines_dedupe`` index counts each group's reports and its smallest and largest value; (2)
-    only groups whose values differ (conflicts) read their rows' published dates, where the bare
-    columns of an aggregate with a single max() come from the latest report (records.published, to
-    the minute when the page gives it, then rid); (3)
+    only groups whose values differ (conflicts) read their rows' published dates (one row per value,
+    in index order), and only values published the same day read records.published, to the minute,
+    where the bare columns of an aggregate with a single max() come from the latest (then rid); (3)
     display names are read once per place."""
     where = build_where(conn, Filters(province=f.province, district=f.district, commune=f.commune,
                                       date_from=f.date_from, date_to=f.date_to, site=f.site, author=f.author),
@@ -129,15 +129,31 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
     conflicts = [(pk, prk) for pk, prk, *_, lo, hi, _ in heads if lo != hi]
     latest: dict[tuple[str, str], tuple[int, int]] = {}
     if conflicts:
-        for pk, prk, value, nd, _ in conn.execute(f"""
-                SELECT h.place_key, h.period_key, h.value, count(DISTINCT h.value),
-                       max(coalesce(p.published, h.published_date, '') || printf('%012d', h.rid))
+        by_value: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+        for pk, prk, value, day in conn.execute(f"""
+                SELECT h.place_key, h.period_key, h.value, max(coalesce(h.published_date, ''))
                 FROM json_each(?) k JOIN headlines h
                      ON h.kind = ? AND h.place_key = k.value ->> 0 AND h.period_key = k.value ->> 1
-                     JOIN records p ON p.rid = h.rid
-                WHERE {cond} GROUP BY h.place_key, h.period_key""",
-                                                  (json.dumps(conflicts), kind, *params)):
-            latest[(pk, prk)] = (value, nd)
+                WHERE {cond} GROUP BY h.place_key, h.period_key, h.value""",
+                                                (json.dumps(conflicts), kind, *params)):
+            by_value[(pk, prk)].append((day, value))
+        ties = []
+        for key, days in by_value.items():
+            last = max(days)[0]
+            top = [v for d, v in days if d == last]
+            latest[key] = (top[0], len(days))
+            if len(top) > 1:  # different values published the same day: the time decides
+                ties.append((*key, last))
+        if ties:
+            for pk, prk, value, _ in conn.execute(f"""
+                    SELECT h.place_key, h.period_key, h.value,
+                           max(coalesce(p.published, '') || printf('%012d', h.rid))
+                    FROM json_each(?) k JOIN headlines h
+                         ON h.kind = ? AND h.place_key = k.value ->> 0 AND h.period_key = k.value ->> 1
+                            AND coalesce(h.published_date, '') = k.value ->> 2
+                         JOIN records p ON p.rid = h.rid
+                    WHERE {cond} GROUP BY h.place_key, h.period_key""", (json.dumps(ties), kind, *params)):
+                latest[(pk, prk)] = (value, latest[(pk, prk)][1])
     first_row: dict[str, int] = {}
     for pk, *_, rowid in heads:
         first_row[pk] = min(rowid, first_row.get(pk, rowid))

@@ -98,7 +98,7 @@ def test_stats_formats(db, capsys):
     rows = json.loads(out)
     assert code == 0
     assert {"province": "Bắc Ninh", "year": "2023", "kind": "new_members", "total": 191, "articles": 2,
-            "duplicates_dropped": 1} in rows
+            "duplicates_dropped": 1, "superseded": 0} in rows
     code, out, _ = run(capsys, "stats", "--kind", "new_members", "--by", "district", "--per", "none",
                        "--format", "csv", "--db", db)
     rows = list(csv.DictReader(io.StringIO(out)))
