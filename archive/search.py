@@ -318,8 +318,8 @@ def _rank(conn: sqlite3.Connection, tree: Node | Term, filters: Filters | None, 
     base = f"FROM records_fts{join} WHERE records_fts MATCH ?{where.clause('AND')}"
     params = [match, *where.params]
     window = max(RANK_WINDOW, offset + limit)
-    small = conn.execute("SELECT (SELECT max(rid) FROM records) - (SELECT min(rid) FROM records)").fetchone()[0] \
-        < BM25_MAX_RECORDS
+    span = conn.execute("SELECT (SELECT max(rid) FROM records) - (SELECT min(rid) FROM records)").fetchone()[0]
+    small = span is None or span < BM25_MAX_RECORDS  # None: an empty archive
     # The newest ``window`` matches, newest first: FTS5 walks its doclists backwards and stops.
     newest = [r[0] for r in conn.execute(
         f"SELECT records_fts.rowid {base} ORDER BY records_fts.rowid DESC LIMIT ?", [*params, window + 1])]

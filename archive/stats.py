@@ -26,7 +26,9 @@ among the winning figures of step 2. Places are grouped by folded name within th
 "Đắk Song" and "Đăk Song" are one district.
 
 The heavy lifting is SQL over (place, period) groups (see :func:`_groups`), so Python only walks the
-distinct (place, period) groups.
+distinct (place, period) groups. Without a filter on records, those groups are read as kept at
+ingest in ``stats_groups`` (:func:`_stored_groups`; archive/store.py keeps them), which must give the
+same answer as grouping every headline.
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
     if f.kind and f.kind != kind:
         raise QueryError(f"--kind {kind} conflicts with the kind filter {f.kind}")
     check_value_filters(f)
-    groups = _groups(conn, kind, by, per, replace(f, kind=None))
+    narrowed = any((f.province, f.district, f.commune, f.date_from, f.date_to, f.site, f.author))
+    groups = (_groups if narrowed else _stored_groups)(conn, kind, by, per, replace(f, kind=None))
     depth = BY.index(by) + 1
     units: dict[tuple[Place, str | None], list[_Group]] = defaultdict(list)
     for g in groups:
@@ -168,6 +171,23 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
         out.append(_Group(place=(pf, df, cf), names=names.get(pk, (None, None, None)), t=t, span=_span(prk),
                           value=value, reports=n, values=nd))
     return out
+
+
+def _stored_groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Filters) -> list[_Group]:
+    """:func:`_groups` for a query that filters no records, from ``stats_groups``: the same groups,
+    winners and names (a place shows the names of its first headline row among this kind's)."""
+    rows = conn.execute(f"""
+        SELECT place_key, period_key, province_folded, district_folded, commune_folded, {per or "NULL"},
+               reports, n_values, value, first_row, province, district, commune
+        FROM stats_groups WHERE kind = ? AND {by}_folded IS NOT NULL""", (kind,)).fetchall()
+    names: dict[str, tuple[int, tuple[str | None, str | None, str | None]]] = {}
+    for pk, *_, first, p, d, c in rows:
+        if pk not in names or first < names[pk][0]:
+            names[pk] = (first, (p, d, c))
+    return [_Group(place=(pf, df, cf), names=names[pk][1], t=t, span=_span(prk), value=value, reports=n, values=nd)
+            for pk, prk, pf, df, cf, t, n, nd, value, *_ in rows
+            if not ((f.min_value is not None and value < f.min_value)
+                    or (f.max_value is not None and value > f.max_value))]
 
 
 def _span(period_key: str) -> tuple[date, date] | None:

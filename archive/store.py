@@ -351,8 +351,8 @@ def _record_values(rec: Record, version: int, warc_path: str | None, warc_offset
     )
 
 
-def _insert_children(conn: sqlite3.Connection, triples: list[tuple[int, Record, list[tuple]]], *, new: bool) -> None:
-    """facts, record_places and headlines rows of records (rid, rec, place rows), and their stats_cells counts."""
+def _insert_children(conn: sqlite3.Connection, triples: list[tuple[int, Record, list[tuple]]]) -> None:
+    """facts, record_places and headlines rows of records (rid, rec, place rows); refreshes their stats_groups."""
     facts = [(rid, *_fact_row(rec.id, i, f)) for rid, rec, _ in triples for i, f in enumerate(rec.facts)]
     if facts:
         conn.executemany(_INSERT_FACT, facts)
@@ -365,11 +365,7 @@ def _insert_children(conn: sqlite3.Connection, triples: list[tuple[int, Record, 
         conn.executemany("INSERT INTO headlines (rid, record_id, kind, value, province, district, commune, "
                          "province_folded, district_folded, commune_folded, place_key, period_key, year, month, "
                          "published_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", heads)
-        if new:  # one statement for the batch; rows go in rid order, so a repeat within it counts once
-            conn.executemany(_COUNT_NEW, [h[:14] for h in heads])
-        else:
-            for h in heads:
-                _count_headline(conn, h, +1)
+        refresh_groups(conn, {(h[2], h[10], h[11]) for h in heads})
 
 
 def _write_new(conn: sqlite3.Connection, items: list[tuple[Record, str | None, int | None]]) -> None:
@@ -383,8 +379,7 @@ def _write_new(conn: sqlite3.Connection, items: list[tuple[Record, str | None, i
             for i, ((rec, path, off), pl) in enumerate(zip(items, places, strict=True))]
     conn.executemany(_INSERT_RECORD_RID, rows)
     conn.executemany(_INSERT_FTS, [(r[0], r[1 + _TITLE_F], r[1 + _TEXT_F], r[1 + _TAGS]) for r in rows])
-    _insert_children(conn, [(base + i + 1, rec, pl) for i, ((rec, _, _), pl) in enumerate(zip(items, places, strict=True))],
-                     new=True)
+    _insert_children(conn, [(base + i + 1, rec, pl) for i, ((rec, _, _), pl) in enumerate(zip(items, places, strict=True))])
 
 
 def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str | None,
@@ -396,51 +391,46 @@ def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str |
         conn.execute(_INSERT_FTS, (rid, values[_TITLE_F], values[_TEXT_F], values[_TAGS]))
     else:
         conn.execute(_UPDATE_RECORD, (*values, rid))
-        _uncount_headlines(conn, rid)
+        old_groups = set(conn.execute("SELECT kind, place_key, period_key FROM headlines WHERE rid = ?", (rid,)))
         for table in ("facts", "record_places", "headlines"):
             conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
-    _insert_children(conn, [(rid, rec, places)], new=False)
+        _insert_children(conn, [(rid, rec, places)])
+        refresh_groups(conn, old_groups)  # groups the page's old figures left
+        return
+    _insert_children(conn, [(rid, rec, places)])
 
 
-_SAME_FIGURE = ("SELECT 1 FROM headlines WHERE kind = ? AND place_key = ? AND period_key = ? AND value = ? "
-                "AND rid != ? LIMIT 1")
-_SAME_FIGURE_EARLIER = ("SELECT 1 FROM headlines WHERE kind = ? AND place_key = ? AND period_key = ? "
-                        "AND value = ? AND rid < ? LIMIT 1")
+def refresh_groups(conn: sqlite3.Connection, keys: set[tuple[str, str, str]]) -> None:
+    """Recompute the stats_groups rows of (kind, place_key, period_key) groups whose headlines changed,
+    in the caller's transaction; a group left without headlines disappears. Same statement as the
+    backfill in migrations/004_stats_groups.sql, restricted to the given groups."""
+    if not keys:
+        return
+    k = json.dumps(sorted(keys), ensure_ascii=False)
+    conn.execute("DELETE FROM stats_groups WHERE (kind, place_key, period_key) IN "
+                 "(SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))", (k,))
+    conn.execute(_GROUPS_SQL, (k,))
 
 
-# stats_cells += one headline of a new record (params: a headlines row); a figure that a lower rid
-# already reports only moves the duplicates count. Same rule as _count_headline(earlier_only=True).
-_COUNT_NEW = (
-    "INSERT INTO stats_cells (kind, province_folded, district_folded, commune_folded, month, province, district, "
-    "commune, total, articles, duplicates) "
-    "SELECT ?3, coalesce(?8, ''), coalesce(?9, ''), coalesce(?10, ''), coalesce(?14, ''), ?5, ?6, ?7, "
-    "CASE WHEN d THEN 0 ELSE ?4 END, 1 - d, d FROM (SELECT EXISTS (SELECT 1 FROM headlines WHERE kind = ?3 "
-    "AND place_key = ?11 AND period_key = ?12 AND value = ?4 AND rid < ?1) AS d) WHERE true "
-    "ON CONFLICT DO UPDATE SET total = total + excluded.total, articles = articles + excluded.articles, "
-    "duplicates = duplicates + excluded.duplicates")
-
-
-def _count_headline(conn: sqlite3.Connection, h: tuple, sign: int, *, earlier_only: bool = False) -> None:
-    """Add (+1) or remove (-1) one headline row in stats_cells: a figure another article already
-    reports only moves the duplicates count. ``earlier_only``: the row is one of a batch of new
-    records, so only rows with a lower rid were there before it."""
-    (rid, _id, kind, value, prov, dist, comm, pf, df, cf, place_key, period_key, _year, month, _pub) = h
-    sql = _SAME_FIGURE_EARLIER if earlier_only else _SAME_FIGURE
-    repeated = conn.execute(sql, (kind, place_key, period_key, value, rid)).fetchone() is not None
-    total, articles, dups = (0, 0, sign) if repeated else (sign * value, sign, 0)
-    conn.execute(
-        "INSERT INTO stats_cells (kind, province_folded, district_folded, commune_folded, month, province, district, "
-        "commune, total, articles, duplicates) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-        "ON CONFLICT DO UPDATE SET total = total + excluded.total, articles = articles + excluded.articles, "
-        "duplicates = duplicates + excluded.duplicates",
-        (kind, pf or "", df or "", cf or "", month or "", prov, dist, comm, total, articles, dups))
-
-
-def _uncount_headlines(conn: sqlite3.Connection, rid: int) -> None:
-    for h in conn.execute("SELECT rid, record_id, kind, value, province, district, commune, province_folded, "
-                          "district_folded, commune_folded, place_key, period_key, year, month, published_date "
-                          "FROM headlines WHERE rid = ?", (rid,)).fetchall():
-        _count_headline(conn, h, -1)
+_GROUPS_SQL = """
+INSERT INTO stats_groups (kind, place_key, period_key, province_folded, district_folded, commune_folded, province,
+                          district, commune, year, month, reports, n_values, value, first_row)
+    SELECT g.kind, g.place_key, g.period_key, f.province_folded, f.district_folded, f.commune_folded, f.province,
+           f.district, f.commune, f.year, f.month, g.n, g.nv,
+           CASE WHEN g.nv = 1 THEN g.lo ELSE (
+               SELECT h.value FROM headlines h JOIN records p ON p.rid = h.rid
+               WHERE h.kind = g.kind AND h.place_key = g.place_key AND h.period_key = g.period_key
+                     AND h.published_date IS (SELECT max(l.published_date) FROM headlines l
+                         WHERE l.kind = g.kind AND l.place_key = g.place_key AND l.period_key = g.period_key)
+               ORDER BY coalesce(p.published, '') || printf('%012d', h.rid) DESC
+               LIMIT 1) END,
+           g.first
+    FROM (SELECT h.kind, h.place_key, h.period_key, count(*) AS n, count(DISTINCT h.value) AS nv,
+                 min(h.value) AS lo, min(h.rowid) AS first
+          FROM json_each(?) k JOIN headlines h
+               ON h.kind = k.value ->> 0 AND h.place_key = k.value ->> 1 AND h.period_key = k.value ->> 2
+          GROUP BY h.kind, h.place_key, h.period_key) g
+    JOIN headlines f ON f.rowid = g.first"""
 
 
 def _fact_row(record_id: str, idx: int, f: Fact) -> tuple:

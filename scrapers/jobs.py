@@ -8,7 +8,9 @@ records from ``vnnews extract``. A bad input is named in ``failures`` and the jo
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,17 +64,37 @@ def _records_from_jsonl(path: str, report: JobReport) -> Iterator[tuple[Record, 
     opener = gzip.open if path.lower().endswith(".gz") else open
     try:
         with opener(path, "rt", encoding="utf-8") as fh:
-            for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield Record.model_validate_json(line), None, None
-                except ValidationError as e:
-                    first = e.errors()[0]
-                    where = ".".join(str(x) for x in first.get("loc", ())) or "record"
-                    report.fail(f"{path}:{n}: not a record ({where}: {first.get('msg')})")
+            yield from _records_from_lines(path, fh, report)
     except (OSError, UnicodeDecodeError, EOFError) as e:
         report.fail(f"{path}: {getattr(e, 'strerror', None) or e}")
+
+
+def _records_from_lines(origin: str, lines: Iterable[str], report: JobReport
+                        ) -> Iterator[tuple[Record, None, None]]:
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield Record.model_validate_json(line), None, None
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(x) for x in first.get("loc", ())) or "record"
+            report.fail(f"{origin}:{n}: not a record ({where}: {first.get('msg')})")
+
+
+def _records_from_stdin(report: JobReport) -> Iterator[tuple[Record, str | None, int | None]]:
+    """``vnnews extract page.html | vnnews ingest -``: stdin holds JSON Lines of records when it
+    starts with ``{``, else one HTML page."""
+    data = sys.stdin.buffer.read()
+    if data.lstrip()[:1] == b"{":
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            report.fail(f"-: JSON Lines that are not UTF-8 ({e.reason})")
+            return
+        yield from _records_from_lines("-", text.splitlines(), report)
+    else:
+        yield from _records_from_pages(iter_inputs(["-"], stdin=io.BytesIO(data)), report)
 
 
 def iter_path_records(paths: Iterable[str], report: JobReport
@@ -80,7 +102,9 @@ def iter_path_records(paths: Iterable[str], report: JobReport
     """Records from every input in order: JSON Lines as they are, pages through the extractor.
     A directory stands for the HTML, WARC and JSON Lines files under it (sorted)."""
     for path in _expand(paths):
-        if is_jsonl(path):
+        if path == "-":
+            yield from _records_from_stdin(report)
+        elif is_jsonl(path):
             yield from _records_from_jsonl(path, report)
         elif path != "-" and not is_warc(path) and not Path(path).exists():
             report.fail(f"{path}: no such file")

@@ -337,10 +337,11 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     @app.get("/stats", tags=["archive"], summary="Figures by place and period")
     def stats(filt: Filt, kind: Annotated[HeadlineKind, Query()] = "new_members", by: Annotated[By, Query()] = "province",
               per: Annotated[Per, Query()] = "year") -> dict[str, Any]:
-        """Headline figures summed by place and period; a figure reported twice counts once."""
+        """Headline figures summed by place and period, counting no one twice: repeats of a figure are
+        dropped, later or wider reports (and a place's own figure over its sub-units') supersede."""
         result = run_stats(filt, kind, by, per)
         return {"kind": kind, "by": by, "per": per, "rows": _jsonable(result.rows),
-                "duplicates_dropped": result.duplicates_dropped}
+                "duplicates_dropped": result.duplicates_dropped, "superseded": result.superseded}
 
     @app.get("/chart.svg", tags=["archive"], response_class=Response, summary="Figures as an SVG bar chart",
              responses={200: {"content": {"image/svg+xml": {}}}})

@@ -163,7 +163,11 @@ def stats(kind: str = typer.Option(..., "--kind", help="new_members, transfers o
           min_value: int | None = MinOpt, max_value: int | None = MaxOpt,
           fmt: StatsFormat = typer.Option(StatsFormat.table, "--format", help="table, json or csv."),
           db: Path = DbOpt) -> None:
-    """Sum headline figures by place and period; a figure reported by two articles counts once."""
+    """Sum headline figures by place and period, counting no one twice.
+
+    A figure reported by several articles counts once (duplicates dropped); for one place, kind and
+    period the latest report supersedes earlier different figures, a wider period supersedes the
+    periods inside it, and a place's own figure supersedes the sum of its sub-units."""
     f = _filters(province, district, commune, date_from, date_to, site, author, None, min_value, max_value)
     with _existing(db) as archive:
         result = archive.stats(kind, by=by.value, per=None if per is Per.none else per.value, filters=f)
@@ -172,16 +176,16 @@ def stats(kind: str = typer.Option(..., "--kind", help="new_members, transfers o
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return
     keys = list(rows[0]) if rows else [by.value, *([] if per is Per.none else [per.value]), "kind", "total",
-                                      "articles", "duplicates_dropped"]
+                                      "articles", "duplicates_dropped", "superseded"]
     if fmt is StatsFormat.csv:
         w = csv.DictWriter(sys.stdout, fieldnames=keys)
         w.writeheader()
         w.writerows(rows)
         return
     table = Table(title=f"{kind} by {by.value}" + ("" if per is Per.none else f" and {per.value}"),
-                  caption=f"duplicates dropped: {result.duplicates_dropped}")
+                  caption=f"duplicates dropped: {result.duplicates_dropped}; superseded: {result.superseded}")
     for k in keys:
-        table.add_column(k, justify="right" if k in ("total", "articles", "duplicates_dropped") else "left")
+        table.add_column(k, justify="right" if k in ("total", "articles", "duplicates_dropped", "superseded") else "left")
     for r in rows:
         table.add_row(*("" if r[k] is None else escape(str(r[k])) for k in keys))
     out.print(table)

@@ -95,6 +95,23 @@ def test_bad_arguments(archive, kind, by, per):
         archive.stats(kind, by=by, per=per)
 
 
+EVERYTHING = Filters(date_from="1900")  # matches every (dated) record, but takes the exact path
+
+
+def assert_paths_agree(a: Archive) -> None:
+    """Unfiltered stats (read from stats_groups, kept at ingest) equal the exact path's, every way."""
+    assert a.conn.execute("SELECT count(*) FROM stats_groups").fetchone()[0] > 0
+    for kind in ("new_members", "transfers", "badges"):
+        for by in ("province", "district", "commune"):
+            for per in ("year", "month", None):
+                fast = a.stats(kind, by=by, per=per)
+                exact = a.stats(kind, by=by, per=per, filters=EVERYTHING)
+                assert fast.to_dict() == exact.to_dict(), (kind, by, per)
+    narrowed = Filters(min_value=50)
+    assert a.stats("new_members", filters=narrowed).to_dict() == \
+        a.stats("new_members", filters=Filters(date_from="1900", min_value=50)).to_dict()
+
+
 def test_unfiltered_and_filtered_agree_after_updates(tmp_path):
     """A filter that keeps every record must not change any figure, after new, repeated, changed and
     re-extracted records (ingest rewrites headline rows in place)."""
@@ -107,7 +124,6 @@ def test_unfiltered_and_filtered_agree_after_updates(tmp_path):
         return rec.model_copy(update={"text": text, "content_sha256": hashlib.sha256(text.encode()).hexdigest(),
                                       "summary": Summary(**summary)})
 
-    everything = Filters(date_from="1900")  # matches every (dated) record, but takes the exact path
     with Archive(tmp_path / "a.db") as a:
         a.ingest_many(R.values())
         a.ingest(changed(R["R1"], new_members=89, transfers=100))  # still repeats R3's 89
@@ -115,14 +131,7 @@ def test_unfiltered_and_filtered_agree_after_updates(tmp_path):
         a.ingest(R["R2"].model_copy(update={"extractor": ExtractorInfo(version="test-2"),
                                             "summary": Summary(new_members=89)}))  # not the same place
         a.ingest(changed(R["R6"], new_members=120))  # Đăk Song 2019 vs Đắk Song 2018: other period
-        for kind in ("new_members", "transfers", "badges"):
-            for by in ("province", "district", "commune"):
-                for per in ("year", "month", None):
-                    fast = a.stats(kind, by=by, per=per)
-                    exact = a.stats(kind, by=by, per=per, filters=everything)
-                    assert fast.rows == exact.rows, (kind, by, per)
-                    assert fast.duplicates_dropped == exact.duplicates_dropped
-                    assert fast.superseded == exact.superseded
+        assert_paths_agree(a)
         # R3's 95 has no fact of that value, so it stands for its published month (2023-12), which
         # R1's period (2023-01-01..2023-11-28) does not cover: two figures
         assert full(a.stats("new_members", by="district"), "district", "year")[("gia binh", "2023")] == \
@@ -223,3 +232,35 @@ def test_every_report_is_summed_superseded_or_a_dropped_repeat(overlaps):
     assert (res.duplicates_dropped, res.superseded) == (1, 5)
     assert full(res, "province") == {("bac ninh",): (2016, 1, 1, 3), ("dak nong",): (171, 2, 0, 1),
                                      ("phu tho",): (131, 3, 0, 1)}
+
+
+def test_stored_groups_follow_conflicts_changed_pages_and_migration(tmp_path):
+    """The groups kept at ingest follow the winner rule (published time, then ingest order) when a
+    changed page moves a figure or changes the latest report; an archive made before stats_groups
+    gets them built on open."""
+    import hashlib
+    import sqlite3
+
+    with Archive(tmp_path / "a.db") as a:
+        a.ingest_many(OVERLAPS)
+        assert_paths_agree(a)
+        # same instant as bn-b's, ingested later: it wins the tie
+        a.ingest(report("bn-c", Locality(**BNP, level="province"), 2100, "2024-01-09T08:45:00+07:00", **Y23))
+        assert full(a.stats("new_members", by="province", per="year"), "province", "year")[("bac ninh", "2023")] \
+            == (2100, 1, 1, 4)
+        assert_paths_agree(a)
+        old = OVERLAPS[9]  # ts-year: Thanh Sơn 110 for 2023
+        text = old.text + " (cập nhật)"
+        moved = old.model_copy(update={"text": text, "content_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                                       "summary": Summary(new_members=111), "facts": []})
+        a.ingest(moved)  # its figure leaves the 2023 year group for its published month
+        assert_paths_agree(a)
+        expected = {k: a.stats(k, by="district", per="month").to_dict() for k in ("new_members", "transfers")}
+    con = sqlite3.connect(tmp_path / "a.db")
+    con.execute("DELETE FROM stats_groups")
+    con.execute("PRAGMA user_version = 3")
+    con.commit()
+    con.close()
+    with Archive(tmp_path / "a.db") as a:
+        assert {k: a.stats(k, by="district", per="month").to_dict() for k in ("new_members", "transfers")} == expected
+        assert_paths_agree(a)

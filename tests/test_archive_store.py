@@ -214,19 +214,19 @@ def test_kill_9_during_bulk_ingest_keeps_every_committed_batch(tmp_path):
         assert a.ingest_many([R["R1"]]) == {"new": 1, "updated": 0, "unchanged": 0}
 
 
-def test_migration_from_v1_fills_the_stats_cells(tmp_path):
+def test_migration_from_v1_fills_the_stats_groups(tmp_path):
     path = tmp_path / "a.db"
     with Archive(path) as a:
         a.ingest_many(R.values())
         expected = a.stats("new_members", by="district", per="year").rows
     _downgrade_to_v2(path)
     con = sqlite3.connect(path)
-    con.execute("DROP TABLE stats_cells")  # as a v1 archive had it
+    con.execute("DROP TABLE stats_groups")  # a v1 archive had no stats table
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
     with Archive(path) as a:
-        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 4
         assert a.stats("new_members", by="district", per="year").rows == expected
 
 
@@ -259,7 +259,7 @@ def test_migration_from_v2_indexes_filter_tags(tmp_path):
     assert all(e for e in expected)
     _downgrade_to_v2(path)
     with Archive(path) as a:
-        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 4
         # the SQL backfill makes the tokens ingest makes
         assert {i: sorted(t.split()) for i, t in a.conn.execute("SELECT id, tags FROM records")} == tags
         assert [sorted(h.id for h in a.search(q, f).hits) for q, f in queries] == expected

@@ -113,3 +113,29 @@ def test_frontier_table_shows_urls_with_brackets_verbatim(tmp_path, capsys):
 def test_version_for_batch_jobs_to_log(capsys):
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("vnnews ")
+
+
+def test_search_on_an_empty_archive_finds_nothing(tmp_path, capsys):
+    path = tmp_path / "empty.db"
+    from archive import Archive
+
+    Archive(path).close()
+    code, out, err = run(capsys, "search", "dang vien", "--format", "jsonl", "--db", str(path))
+    assert (code, out, err) == (0, "", "")
+
+
+def _vnnews(*argv: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "service", *argv], input=stdin, capture_output=True,
+                          cwd=ROOT, timeout=120, check=False)
+
+
+def test_ingest_stdin_takes_json_lines_from_extract_and_pages(tmp_path):
+    page = (ROOT / "corpus" / "pages" / "a-gia-binh-ket-nap-2023.html").read_bytes()
+    db = str(tmp_path / "a.db")
+    line = _vnnews("extract", "-", "--url", "https://giabinh.bacninh.gov.vn/tin/a.html", stdin=page).stdout
+    done = _vnnews("ingest", "-", "--db", db, stdin=line)
+    assert done.returncode == 0 and b"new 1" in done.stdout
+    shown = _vnnews("search", "Gia Binh", "--format", "jsonl", "--db", db, stdin=b"")
+    assert b"https://giabinh.bacninh.gov.vn/tin/a.html" in shown.stdout  # the record, not the JSON as HTML
+    bad = _vnnews("ingest", "-", "--db", db, stdin=b'{"not": "a record"}\n')
+    assert bad.returncode != 0 and b"not a record" in bad.stderr
