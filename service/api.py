@@ -63,7 +63,7 @@ Kind = Literal["new_members", "transfers", "badges", "party_members_total", "par
                "candidates_trained"]
 HeadlineKind = Literal["new_members", "transfers", "badges"]  # what /stats sums (Record.summary)
 By = Literal["province", "district", "commune"]
-Per = Literal["year", "month"]
+Per = Literal["year", "month", "none"]
 
 
 class ApiError(BaseModel):
@@ -332,7 +332,7 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     def run_stats(filt: dict[str, Any], kind: str, by: str, per: str) -> Any:
         stats_filt = {k: v for k, v in filt.items() if k != "kind"}
         with archives.use() as archive:
-            return archive.stats(kind, by, per, _filters(**stats_filt))
+            return archive.stats(kind, by, None if per == "none" else per, _filters(**stats_filt))
 
     @app.get("/stats", tags=["archive"], summary="Figures by place and period")
     def stats(filt: Filt, kind: Annotated[HeadlineKind, Query()] = "new_members", by: Annotated[By, Query()] = "province",

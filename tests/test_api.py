@@ -322,6 +322,8 @@ async def test_stats_sum_by_place_and_year(client: httpx.AsyncClient) -> None:
     assert data["duplicates_dropped"] == 0
     prov = (await client.get("/stats", params={"kind": "new_members", "by": "province", "province": "Bắc Ninh"})).json()
     assert {(r["province"], r["year"]): r["total"] for r in prov["rows"]} == {("Bắc Ninh", "2023"): 134}
+    overall = (await client.get("/stats", params={"kind": "new_members", "by": "province", "per": "none"})).json()
+    assert {r["province"]: r["total"] for r in overall["rows"]} == {"Bắc Ninh": 134, "Đắk Nông": 120}
     assert_error(await client.get("/stats", params={"by": "village"}), 400, "by")
     assert_error(await client.get("/stats", params={"from": "20231301"}), 400, "date")
 
