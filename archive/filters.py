@@ -146,17 +146,20 @@ def place_conditions(conds: list[PlaceCond], *, per_row: bool = False) -> tuple[
 
 
 def build_where(conn: sqlite3.Connection, f: Filters | None, *, alias: str = "r",
-                fact_filters: bool = True, per_row: bool = False) -> Where:
+                fact_filters: bool = True, per_row: bool = False, rid: str | None = None) -> Where:
     """SQL over ``records`` for every filter (kind/min/max through ``facts`` when ``fact_filters``).
 
     ``per_row``: the caller visits records one by one (driven by the full-text index, narrowed by the
     ``fts`` tag conditions), so places and facts are checked per record (EXISTS on its rows, looked up
-    by rid) instead of collected up front (an IN list of a whole kind or province)."""
+    by rid) instead of collected up front (an IN list of a whole kind or province). ``rid``: the SQL
+    for the record's rid (default ``alias.rid``), e.g. the FTS rowid, when only places and facts are
+    filtered and the records row need not be read."""
+    rid = rid or f"{alias}.rid"
 
     def related(table: str, cond: str) -> str:
         if per_row:
-            return f"EXISTS (SELECT 1 FROM {table} WHERE rid = {alias}.rid AND {cond})"
-        return f"{alias}.rid IN (SELECT rid FROM {table} WHERE {cond})"
+            return f"EXISTS (SELECT 1 FROM {table} WHERE rid = {rid} AND {cond})"
+        return f"{rid} IN (SELECT rid FROM {table} WHERE {cond})"
 
     w = Where([], [])
     if f is None:

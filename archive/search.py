@@ -195,9 +195,12 @@ def positive_terms(tree: Node | Term | None) -> list[Term]:
 
 
 # -- matching helpers ------------------------------------------------------------------------------
-def _term_regex(words: tuple[str, ...], prefix: bool) -> str:
-    body = r"[\W_]+".join(re.escape(w) for w in words)
-    return r"(?<![^\W_])" + body + (r"[^\W_]*" if prefix else r"(?![^\W_])")
+def _terms_regex(terms: list[Term]) -> re.Pattern[str]:
+    """Any of the terms as whole folded words (a prefix term: its word's start). The word-start check
+    comes once, before the alternatives: 2.7x faster than one lookbehind per alternative."""
+    bodies = [r"[\W_]+".join(re.escape(w) for w in t.folded) + (r"[^\W_]*" if t.prefix else r"(?![^\W_])")
+              for t in terms]
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(bodies) + ")")
 
 
 @cache
@@ -221,6 +224,14 @@ def fold_same_length(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+def title_key(title: str | None) -> str | None:
+    """A title as its folded words between single spaces, with a space at each end, so a query term
+    (or phrase) is in the title exactly when " w1 w2 " is a substring (``w1 w2`` for a prefix)."""
+    if title is None:
+        return None
+    return " " + " ".join(_WORD.findall(fold_same_length(title))) + " "
+
+
 def make_snippet(text: str, terms: list[Term], *, lead: str | None = None) -> tuple[str, str]:
     """(plain with [[...]], HTML with <mark>) around the densest cluster of matches in the text."""
     source = (text or lead or "")[:SNIPPET_SCAN]
@@ -229,8 +240,7 @@ def make_snippet(text: str, terms: list[Term], *, lead: str | None = None) -> tu
     folded = fold_same_length(source)
     spans: list[tuple[int, int]] = []
     if terms:
-        rx = re.compile("|".join(_term_regex(t.folded, t.prefix) for t in terms))
-        for m in rx.finditer(folded):
+        for m in _terms_regex(terms).finditer(folded):
             if spans and not folded[spans[-1][1]:m.start()].strip():  # "Đông" "Cứu" -> one mark
                 spans[-1] = (spans[-1][0], m.end())
             elif m.end() > m.start():
@@ -268,7 +278,6 @@ def make_snippet(text: str, terms: list[Term], *, lead: str | None = None) -> tu
 # -- the search ------------------------------------------------------------------------------------
 RANK_WINDOW = 1_000  # a query matching more is ranked among its newest RANK_WINDOW matches
 BM25_MAX_RECORDS = 50_000  # above this, bm25()'s per-query IDF scans cost too much: see _title_rank
-FOLD_TITLES = 400  # _title_rank folds this many titles in Python rather than walk the index per term
 RERANK = 200  # exact-accent matches are lifted to the top within the best RERANK by bm25
 _HIT_COLS = ("r.rid", "r.id", "r.title", "r.url", "r.published", "r.site", "r.province", "r.district", "r.commune",
              "r.level", "r.place_code", "r.era", "r.province_code", "r.district_code", "r.place_mention",
@@ -304,6 +313,26 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters | None = None,
     return SearchResult(total=total, hits=_hits(conn, ranked, positive_terms(tree)), total_exact=total_exact)
 
 
+MAX_EXPANSIONS = 32  # a prefix with more completions stays an FTS5 prefix query
+
+
+def expand_prefixes(conn: sqlite3.Connection, tree: Node | Term) -> Node | Term:
+    """The tree with each prefix term replaced by an OR of its exact completions from ``fts_terms``
+    (migration 009), when there are 1..MAX_EXPANSIONS of them: FTS5 walks exact tokens lazily but
+    builds a prefix's whole doclist first. Otherwise the prefix stays as typed."""
+    if isinstance(tree, Node):
+        return Node(tree.op, tuple(expand_prefixes(conn, i) for i in tree.items))
+    if not tree.prefix:
+        return tree
+    *head, last = tree.folded
+    done = conn.execute("SELECT term FROM fts_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
+                        (last, last + "\U0010ffff", MAX_EXPANSIONS + 1)).fetchall()
+    if not 1 <= len(done) <= MAX_EXPANSIONS:
+        return tree
+    terms = tuple(Term((*head, t)) for (t,) in done)
+    return terms[0] if len(terms) == 1 else Node("OR", terms)
+
+
 def _rank(conn: sqlite3.Connection, tree: Node | Term, filters: Filters | None, limit: int, offset: int
           ) -> tuple[int, bool, list[tuple[int, float, int]]]:
     """(total, total_exact, [(rid, bm25, exact-term count)] for the page).
@@ -312,9 +341,13 @@ def _rank(conn: sqlite3.Connection, tree: Node | Term, filters: Filters | None, 
     pass, and the exact SQL filter is then checked per visited record (its own rows, by rid) through
     a CROSS JOIN, which keeps FTS5 as the outer loop. Small archives count matches exactly; past
     BM25_MAX_RECORDS the total beyond RANK_WINDOW matches is estimated."""
-    where = build_where(conn, filters, alias="r", per_row=True)
-    join = " CROSS JOIN records r ON r.rid = records_fts.rowid" if where.sql else ""
-    match = " AND ".join(["{title_folded text_folded} : (" + to_fts(tree) + ")", *where.fts])
+    f = filters or Filters()
+    if f.date_from or f.date_to or f.site or f.author:  # columns of records: read each candidate's row
+        where = build_where(conn, f, alias="r", per_row=True)
+        join = " CROSS JOIN records r ON r.rid = records_fts.rowid"
+    else:  # places and facts are looked up by the FTS rowid: the (large) records rows stay unread
+        where, join = build_where(conn, f, alias="r", per_row=True, rid="records_fts.rowid"), ""
+    match = " AND ".join(["{title_folded text_folded} : (" + to_fts(expand_prefixes(conn, tree)) + ")", *where.fts])
     base = f"FROM records_fts{join} WHERE records_fts MATCH ?{where.clause('AND')}"
     params = [match, *where.params]
     window = max(RANK_WINDOW, offset + limit)
@@ -340,39 +373,29 @@ def _rank(conn: sqlite3.Connection, tree: Node | Term, filters: Filters | None, 
         rows = conn.execute(f"SELECT records_fts.rowid, bm25(records_fts, 5.0, 1.0, 0.0) AS b {base}{extra} "
                             "ORDER BY b LIMIT ?", [*wparams, keep]).fetchall()
     else:
-        rows = _title_rank(conn, tree, newest[:window], match)[:keep]
+        rows = _title_rank(conn, tree, newest[:window])[:keep]
     exact = _exact_counts(conn, [r[0] for r in rows], accented) if accented and rows else {}
     ranked = [(rid, b, exact.get(rid, 0)) for rid, b in rows]
     ranked.sort(key=lambda x: (-x[2], x[1]))
     return total, exact_total, ranked[offset:need]
 
 
-def _title_rank(conn: sqlite3.Connection, tree: Node | Term, rids: list[int], match: str
-                ) -> list[tuple[int, float]]:
+def _title_rank(conn: sqlite3.Connection, tree: Node | Term, rids: list[int]) -> list[tuple[int, float]]:
     """A score that costs O(candidates), for big archives: query terms found in the title.
 
     FTS5's bm25() computes each term's IDF by walking the term's whole doclist on every query, a
     cost that grows with the archive (0.3 s for five common words at 1M records). Here each query
     term in the title scores 1 (titles name what an article is about); ties go to the newer record.
-    The index answers per term: the title column's doclist ANDed with the search's own ``match``
-    (query and filter tags) within the candidates' rowid range, so it walks no more than the
-    search did; up to FOLD_TITLES candidates have their titles folded here instead.
+    Titles come folded from the narrow ``records_titles`` index (migration 008, :func:`title_key`):
+    walking the title column's doclists per term cost ~20 ms a term at 1M records.
     Returned as (rid, -score): lower sorts first, like bm25()."""
-    terms = list(dict.fromkeys(positive_terms(tree)))
-    score = dict.fromkeys(rids, 0)
-    if len(rids) <= FOLD_TITLES:  # a few candidates: folding their titles costs less than index walks
-        needles = [" " + " ".join(t.folded) + ("" if t.prefix else " ") for t in terms]
-        rows = conn.execute(f"SELECT rid, title FROM records WHERE rid IN ({','.join('?' * len(rids))})", rids)
-        for rid, title in rows:  # word-bounded containment on " w1 w2 " strings: no regex per title
-            words = " " + " ".join(_WORD.findall(fold_same_length(title or ""))) + " "
-            score[rid] = sum(1 for n in needles if n in words)
-        terms = []
-    lo, hi = min(rids), max(rids)
-    for t in terms:
-        for (rid,) in conn.execute("SELECT rowid FROM records_fts WHERE records_fts MATCH ? AND rowid BETWEEN ? AND ?",
-                                   (f"({{title_folded}} : {to_fts(t)}) AND {match}", lo, hi)):
-            if rid in score:
-                score[rid] += 1
+    needles = [" " + " ".join(t.folded) + ("" if t.prefix else " ") for t in dict.fromkeys(positive_terms(tree))]
+    hits = " + ".join(["(instr(title_key, ?) > 0)"] * len(needles)) or "0"
+    score: dict[int, int] = {}
+    for i in range(0, len(rids), 900):
+        chunk = rids[i:i + 900]
+        score.update(conn.execute(f"SELECT rid, {hits} FROM records INDEXED BY records_titles "
+                                  f"WHERE rid IN ({','.join('?' * len(chunk))})", [*needles, *chunk]))
     return sorted(((rid, -float(n)) for rid, n in score.items()), key=lambda x: (x[1], -x[0]))
 
 

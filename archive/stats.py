@@ -40,7 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from archive.filters import Filters, build_where, check_value_filters
+from archive.filters import Filters, build_where, check_value_filters, parse_day
 from models.errors import QueryError
 
 STATS_KINDS = ("new_members", "transfers", "badges")
@@ -110,67 +110,63 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
 def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Filters) -> list[_Group]:
     """One entry per (place, period): its latest-published value, report count and distinct values.
 
-    Three statements, so that only reports that matter leave the index: (1) a scan of the covering
-    ``headlines_dedupe`` index counts each group's reports and its smallest and largest value; (2)
-    only groups whose values differ (conflicts) read their rows' published dates (one row per value,
-    in index order), and only values published the same day read records.published, to the minute,
-    where the bare columns of an aggregate with a single max() come from the latest (then rid); (3)
-    display names are read once per place."""
-    where = build_where(conn, Filters(province=f.province, district=f.district, commune=f.commune,
-                                      date_from=f.date_from, date_to=f.date_to, site=f.site, author=f.author),
-                        alias="r")
-    conds, params = ["h.kind = ?", f"h.{by}_folded IS NOT NULL"], [kind]
-    if where.sql:
-        conds.append(f"h.rid IN (SELECT r.rid FROM records r{where.clause()})")
-        params.extend(where.params)
-    cond = " AND ".join(conds)
+    One GROUP BY over the filter's headline rows (migration 007): a place filter takes its records'
+    rids from the ``record_places`` index and looks their figures up by (rid, kind); a date filter is
+    a range of the covering ``headlines_day`` index. Rules 1-2 are aggregates: reports, distinct
+    values, and the winner as the greatest ``win_key`` (published, then rid). Display names are read
+    once per place. Site and author, which only ``records`` holds, narrow through it."""
+    places = build_where(conn, Filters(province=f.province, district=f.district, commune=f.commune,
+                                       date_from=f.date_from, date_to=f.date_to), alias="h", fact_filters=False)
+    conds, params = ["h.kind = ?", *places.sql], [kind, *places.params]
+    if f.site or f.author:
+        rec = build_where(conn, Filters(site=f.site, author=f.author), alias="r", fact_filters=False)
+        conds.append(f"h.rid IN (SELECT r.rid FROM records r{rec.clause()})")
+        params.extend(rec.params)
+    depth = BY.index(by)
     time_col = f"h.{per}" if per else "NULL"
-    heads = conn.execute(f"""
-        SELECT h.place_key, h.period_key, h.province_folded, h.district_folded, h.commune_folded, {time_col},
-               count(*), min(h.value), max(h.value), min(h.rowid)
-        FROM headlines h WHERE {cond} GROUP BY h.place_key, h.period_key""", params).fetchall()
-    conflicts = [(pk, prk) for pk, prk, *_, lo, hi, _ in heads if lo != hi]
-    latest: dict[tuple[str, str], tuple[int, int]] = {}
-    if conflicts:
-        by_value: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-        for pk, prk, value, day in conn.execute(f"""
-                SELECT h.place_key, h.period_key, h.value, max(coalesce(h.published_date, ''))
-                FROM json_each(?) k JOIN headlines h
-                     ON h.kind = ? AND h.place_key = k.value ->> 0 AND h.period_key = k.value ->> 1
-                WHERE {cond} GROUP BY h.place_key, h.period_key, h.value""",
-                                                (json.dumps(conflicts), kind, *params)):
-            by_value[(pk, prk)].append((day, value))
-        ties = []
-        for key, days in by_value.items():
-            last = max(days)[0]
-            top = [v for d, v in days if d == last]
-            latest[key] = (top[0], len(days))
-            if len(top) > 1:  # different values published the same day: the time decides
-                ties.append((*key, last))
-        if ties:
-            for pk, prk, value, _ in conn.execute(f"""
-                    SELECT h.place_key, h.period_key, h.value,
-                           max(coalesce(p.published, '') || printf('%012d', h.rid))
-                    FROM json_each(?) k JOIN headlines h
-                         ON h.kind = ? AND h.place_key = k.value ->> 0 AND h.period_key = k.value ->> 1
-                            AND coalesce(h.published_date, '') = k.value ->> 2
-                         JOIN records p ON p.rid = h.rid
-                    WHERE {cond} GROUP BY h.place_key, h.period_key""", (json.dumps(ties), kind, *params)):
-                latest[(pk, prk)] = (value, latest[(pk, prk)][1])
+    index = ""
+    if not (f.province or f.district or f.commune or f.site or f.author):  # dates only: choose the index
+        index = f"INDEXED BY {'headlines_group' if _wide(conn, f) else 'headlines_day'}"
+    # Per group: reports, distinct values, the winner (greatest win_key, its value after '#') and the
+    # first row (whose names the place shows). Years and months are functions of the period key.
+    groups: dict[tuple[str, str], list] = {}
+    for pk, prk, t, n, nv, win, rowid in conn.execute(
+            f"SELECT h.place_key, h.period_key, {time_col}, count(*), count(DISTINCT h.value), "
+            "max(coalesce(h.win_key, '') || '#' || h.value), min(h.rowid) "
+            f"FROM headlines h {index} WHERE {' AND '.join(conds)} GROUP BY h.place_key, h.period_key", params):
+        if pk.split("|")[depth]:  # a unit at the --by level
+            groups[(pk, prk)] = [t, n, nv, int(win[win.rindex("#") + 1:]), rowid]
     first_row: dict[str, int] = {}
-    for pk, *_, rowid in heads:
-        first_row[pk] = min(rowid, first_row.get(pk, rowid))
+    for (pk, _), g in groups.items():
+        first_row[pk] = min(g[4], first_row.get(pk, g[4]))
     names = {pk: (p, d, c) for pk, p, d, c in conn.execute(
         "SELECT place_key, province, district, commune FROM headlines WHERE rowid IN (SELECT value FROM json_each(?))",
         (json.dumps(list(first_row.values())),))}
     out = []
-    for pk, prk, pf, df, cf, t, n, lo, hi, _ in heads:
-        value, nd = latest.get((pk, prk), (lo, 1)) if lo != hi else (lo, 1)
+    for (pk, prk), (t, n, nv, value, _) in groups.items():
         if (f.min_value is not None and value < f.min_value) or (f.max_value is not None and value > f.max_value):
             continue
+        pf, df, cf = (part or None for part in pk.split("|"))
         out.append(_Group(place=(pf, df, cf), names=names.get(pk, (None, None, None)), t=t, span=_span(prk),
-                          value=value, reports=n, values=nd))
+                          value=value, reports=n, values=nv))
     return out
+
+
+def _wide(conn: sqlite3.Connection, f: Filters) -> bool:
+    """Whether a date range spans much of the archive's dates. A narrow range reads its few rows by
+    day and sorts them into groups; a wide one reads every headline in group order (no sort), which
+    at a million records costs 1 s where sorting them costs 3 s."""
+    first, last = conn.execute("SELECT (SELECT min(published_date) FROM records), "
+                               "(SELECT max(published_date) FROM records)").fetchone()
+    if not first or not last:
+        return False
+    try:
+        lo, hi = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+        a = max(lo, date.fromisoformat(parse_day(f.date_from, end=False))) if f.date_from else lo
+        b = min(hi, date.fromisoformat(parse_day(f.date_to, end=True))) if f.date_to else hi
+    except ValueError:
+        return False
+    return (b - a).days > 0.3 * max(1, (hi - lo).days)
 
 
 def _stored_groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Filters) -> list[_Group]:

@@ -13,12 +13,15 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from archive.filters import Filters, fold_place
+from archive.search import _WORD, fold_same_length, title_key
 from archive.tags import record_tags
 from models.errors import NotFoundError, StoreError
 from models.record import Evidence, ExtractorInfo, Fact, FactPart, Locality, Period, Record, Summary
@@ -30,7 +33,7 @@ Item = Record | tuple[Record, str | None, int | None]
 
 _RECORD_COLS = (
     "id", "version", "schema_version", "url", "site", "fetched_at", "content_sha256", "title", "published",
-    "published_date", "updated", "author", "source", "views", "lead", "text", "title_folded", "text_folded",
+    "published_date", "updated", "author", "source", "views", "lead", "text",
     "province", "district", "commune", "level", "place_code", "era", "province_code", "district_code",
     "place_mention", "new_members", "transfers", "badges", "badges_by_years", "facts_count", "warnings",
     "extractor_name", "extractor_version", "warc_path", "warc_offset", "ingested_at",
@@ -40,21 +43,24 @@ _FACT_COLS = (
     "period_label", "province", "district", "commune", "level", "place_code", "era", "province_code",
     "district_code", "place_mention", "evidence_start", "evidence_end", "evidence_sentence", "parts",
 )
-_WRITE_COLS = (*_RECORD_COLS, "tags")  # tags: filter tokens for the FTS index (archive/tags.py), never read back
+# tags: filter tokens for the FTS index (archive/tags.py); title_key: folded title words for ranking
+# (archive/search.py). Written at ingest, never read back into a Record.
+_WRITE_COLS = (*_RECORD_COLS, "tags", "title_key")
 _INSERT_RECORD = f"INSERT INTO records ({', '.join(_WRITE_COLS)}) VALUES ({','.join('?' * len(_WRITE_COLS))})"
 _INSERT_RECORD_RID = (f"INSERT INTO records (rid, {', '.join(_WRITE_COLS)}) "
                       f"VALUES (?, {','.join('?' * len(_WRITE_COLS))})")
 _UPDATE_RECORD = f"UPDATE records SET {', '.join(c + ' = ?' for c in _WRITE_COLS)} WHERE rid = ?"
 _INSERT_FTS = "INSERT INTO records_fts (rowid, title_folded, text_folded, tags) VALUES (?, ?, ?, ?)"
 _INSERT_FACT = f"INSERT INTO facts (rid, {', '.join(_FACT_COLS)}) VALUES (?, {','.join('?' * len(_FACT_COLS))})"
-_TITLE_F, _TEXT_F, _TAGS = (_WRITE_COLS.index(c) for c in ("title_folded", "text_folded", "tags"))
+_TITLE, _TEXT, _TAGS = (_WRITE_COLS.index(c) for c in ("title", "text", "tags"))
 _LOC_FIELDS = ("province", "district", "commune", "level", "code", "era", "province_code", "district_code",
                "mention")
 
 
 def _fold_dd(text: str | None) -> str | None:
     """The indexed copy: đ -> d. unicode61 ``remove_diacritics 2`` strips every other mark and case,
-    so the index holds exactly :func:`models.text.fold` tokens without a per-character Python pass."""
+    so the index holds exactly :func:`models.text.fold` tokens without a per-character Python pass.
+    Must equal the SQL of the generated columns records.title_folded/text_folded (migration 006)."""
     return text.replace("đ", "d").replace("Đ", "D") if text is not None else None
 
 
@@ -86,6 +92,7 @@ class Archive:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path or os.environ.get("VNNEWS_DB") or DEFAULT_DB)
         self._lock = threading.RLock()
+        self._seen_words: set[str] = set()  # raw words whose folded tokens are in fts_terms (see _add_terms)
         try:
             if self.path.is_dir():
                 raise StoreError(f"{self.path}: is a directory, not an archive file")
@@ -101,6 +108,7 @@ class Archive:
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA cache_size = -262144")  # 256 MB: index pages of big archives
             self.conn.execute("PRAGMA wal_autocheckpoint = 8192")  # fewer fsyncs during bulk ingest
+            self.conn.create_function("vn_title_key", 1, title_key, deterministic=True)  # migration 008
             self._migrate()
         except sqlite3.Error as e:
             self.conn.close()
@@ -134,7 +142,13 @@ class Archive:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 for stmt in _statements(sql):
-                    self.conn.execute(stmt)
+                    try:
+                        self.conn.execute(stmt)
+                    except sqlite3.OperationalError as e:
+                        # A column a migration adds is already there: that step was applied (an archive
+                        # whose user_version was lowered to re-run a rebuild). Anything else fails.
+                        if not ("duplicate column name" in str(e) and " ADD COLUMN " in stmt.upper()):
+                            raise
                 self.conn.execute(f"PRAGMA user_version = {n}")
                 self.conn.execute("COMMIT")
             except BaseException:
@@ -171,44 +185,66 @@ class Archive:
     # -- ingest ----------------------------------------------------------------------------------
     def ingest(self, record: Record, *, warc_path: str | None = None, warc_offset: int | None = None) -> str:
         """Store one record: "new", "updated" (page changed or re-extracted) or "unchanged"."""
-        with self._tx() as conn:
-            return _ingest_one(conn, record, warc_path, warc_offset)
+        try:
+            with self._tx() as conn:
+                outcome = _ingest_one(conn, record, warc_path, warc_offset)
+                if outcome != "unchanged":
+                    _insert_terms(conn, _new_terms([record], self._seen_words))
+                return outcome
+        except BaseException:
+            self._seen_words.clear()  # words marked seen by a transaction that did not commit
+            raise
 
-    def ingest_many(self, items: Iterable[Item], *, batch: int = 500) -> dict[str, int]:
-        """Store many records, one transaction per ``batch``; returns counts by outcome."""
+    def ingest_many(self, items: Iterable[Item], *, batch: int = 5000) -> dict[str, int]:
+        """Store many records, one transaction per ``batch``; returns counts by outcome.
+
+        Two stages overlap: a thread turns the next batch into rows (Python: folding, tags, places,
+        figures) while this one writes the current batch (SQLite, which releases the GIL), so a bulk
+        ingest uses a second core. Batches still commit one by one, in input order."""
         counts = {"new": 0, "updated": 0, "unchanged": 0}
-        pending: list[Item] = []
-        for item in items:
-            pending.append(item)
-            if len(pending) >= batch:
-                self._ingest_batch(pending, counts)
-                pending = []
-        if pending:
-            self._ingest_batch(pending, counts)
+        with ThreadPoolExecutor(1, thread_name_prefix="vnnews-ingest-prep") as prep:
+            ahead = None
+            for chunk in _chunks(items, batch):
+                nxt = prep.submit(self._prepare_batch, chunk)
+                if ahead is not None:
+                    self._ingest_batch(ahead.result(), counts)
+                ahead = nxt
+            if ahead is not None:
+                self._ingest_batch(ahead.result(), counts)
         return counts
 
-    def _ingest_batch(self, items: list[Item], counts: dict[str, int]) -> None:
+    def _prepare_batch(self, items: list[Item]) -> tuple[list[_Prep], list[str]]:
+        """Rows for every record of a batch and the vocabulary tokens it may add (see _add_terms)."""
+        preps = [_prepare(item, None, None) if isinstance(item, Record) else _prepare(*item) for item in items]
+        return preps, _new_terms([p.rec for p in preps], self._seen_words)
+
+    def _ingest_batch(self, batch: tuple[list[_Prep], list[str]], counts: dict[str, int]) -> None:
         """Records new to the archive (the bulk of a crawl) are written with one executemany per
         table; any other record goes through the per-record rules, in input order."""
-        triples = [(item, None, None) if isinstance(item, Record) else item for item in items]
-        with self._tx() as conn:
-            known = set()
-            ids = list({t[0].id for t in triples})
-            for i in range(0, len(ids), 900):
-                chunk = ids[i:i + 900]
-                known.update(r[0] for r in conn.execute(
-                    f"SELECT id FROM records WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-            fresh: list[tuple[Record, str | None, int | None]] = []
-            for rec, path, offset in triples:
-                if rec.id in known:
-                    _write_new(conn, fresh)
-                    fresh = []
-                    counts[_ingest_one(conn, rec, path, offset)] += 1
-                else:
-                    known.add(rec.id)
-                    fresh.append((rec, path, offset))
-                    counts["new"] += 1
-            _write_new(conn, fresh)
+        preps, terms = batch
+        try:
+            with self._tx() as conn:
+                known = set()
+                ids = list({p.rec.id for p in preps})
+                for i in range(0, len(ids), 900):
+                    chunk = ids[i:i + 900]
+                    known.update(r[0] for r in conn.execute(
+                        f"SELECT id FROM records WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+                fresh: list[_Prep] = []
+                for p in preps:
+                    if p.rec.id in known:
+                        _write_new(conn, fresh)
+                        fresh = []
+                        counts[_ingest_one(conn, p.rec, p.warc_path, p.warc_offset)] += 1
+                    else:
+                        known.add(p.rec.id)
+                        fresh.append(p)
+                        counts["new"] += 1
+                _write_new(conn, fresh)
+                _insert_terms(conn, terms)
+        except BaseException:
+            self._seen_words.clear()  # words marked seen in a batch that did not commit
+            raise
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, record_id: str) -> Record:
@@ -272,6 +308,17 @@ class Archive:
             conn.close()
 
 
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _statements(sql: str) -> list[str]:
     """Split a migration script into statements (sqlite3.complete_statement keeps triggers whole)."""
     out, buf = [], ""
@@ -320,6 +367,48 @@ def _ingest_one(conn: sqlite3.Connection, rec: Record, warc_path: str | None, wa
     return "updated"
 
 
+def _new_terms(records: list[Record], seen: set[str]) -> list[str]:
+    """Folded tokens of the records' titles and texts for ``fts_terms`` (migration 009), the vocabulary
+    prefix queries expand from. Splitting on whitespace is cheap (C); only words not ``seen`` before
+    are folded and split like the FTS tokenizer would (``seen`` is updated: callers clear it when
+    the batch does not commit)."""
+    new: set[str] = set()
+    for rec in records:
+        new.update(set(f"{rec.title or ''} {rec.text}".lower().split()) - seen)
+    if len(seen) > 2_000_000:  # numbers and codes keep coming: bound the memory, fts_terms stays right
+        seen.clear()
+    seen.update(new)
+    return sorted({tok for word in new for tok in _WORD.findall(fold_same_length(word))})
+
+
+def _insert_terms(conn: sqlite3.Connection, terms: list[str]) -> None:
+    if terms:
+        conn.executemany("INSERT OR IGNORE INTO fts_terms (term) VALUES (?)", [(t,) for t in terms])
+
+
+@dataclass(slots=True)
+class _Prep:
+    """One record as the rows ingest writes, computed before the transaction (see ingest_many).
+    Rows lack the rid, which only the writer knows."""
+
+    rec: Record
+    warc_path: str | None
+    warc_offset: int | None
+    values: tuple  # records row (_WRITE_COLS), version 1
+    fts: tuple  # title and text with đ -> d, tags
+    places: list[tuple]
+    facts: list[tuple]
+    heads: list[tuple]
+
+
+def _prepare(rec: Record, warc_path: str | None, warc_offset: int | None, version: int = 1) -> _Prep:
+    places = _place_rows(rec)
+    values = _record_values(rec, version, warc_path, warc_offset, _now(), places)
+    return _Prep(rec, warc_path, warc_offset, values,
+                 (_fold_dd(values[_TITLE]), _fold_dd(values[_TEXT]), values[_TAGS]), places,
+                 [_fact_row(rec.id, i, f) for i, f in enumerate(rec.facts)], _headline_rows(rec))
+
+
 def _keep_version(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str | None,
                   warc_offset: int | None, *, before: bool) -> None:
     """Archive a whole version in record_versions. A late older capture gets a number below the
@@ -341,69 +430,127 @@ def _record_values(rec: Record, version: int, warc_path: str | None, warc_offset
     return (
         rec.id, version, rec.schema_version, rec.url, rec.site, rec.fetched_at, rec.content_sha256, rec.title,
         rec.published, rec.published[:10] if rec.published else None, rec.updated, rec.author, rec.source,
-        rec.views, rec.lead, rec.text, _fold_dd(rec.title), _fold_dd(rec.text),
+        rec.views, rec.lead, rec.text,
         loc.province, loc.district, loc.commune, loc.level, loc.code, loc.era, loc.province_code,
         loc.district_code, loc.mention, s.new_members, s.transfers, s.badges,
         json.dumps(s.badges_by_years, ensure_ascii=False) if s.badges_by_years else None, len(rec.facts),
         json.dumps(rec.warnings, ensure_ascii=False) if rec.warnings else None,
         rec.extractor.name, rec.extractor.version, warc_path, warc_offset, now,
-        record_tags(rec, places),
+        record_tags(rec, places), title_key(rec.title),
     )
 
 
-def _insert_children(conn: sqlite3.Connection, triples: list[tuple[int, Record, list[tuple]]]) -> None:
-    """facts, record_places and headlines rows of records (rid, rec, place rows); refreshes their stats_groups."""
-    facts = [(rid, *_fact_row(rec.id, i, f)) for rid, rec, _ in triples for i, f in enumerate(rec.facts)]
+def _insert_children(conn: sqlite3.Connection, rows: list[tuple[int, _Prep]], *, fresh: bool) -> None:
+    """facts, record_places and headlines rows of records (rid, prepared rows), and their stats_groups.
+
+    ``fresh``: every record is new to the archive, so its figures only add to their groups
+    (:func:`_add_to_groups`); otherwise the touched groups are recomputed (:func:`refresh_groups`)."""
+    facts = [(rid, *f) for rid, p in rows for f in p.facts]
     if facts:
         conn.executemany(_INSERT_FACT, facts)
-    places = [(rid, *p) for rid, _, pl in triples for p in pl]
+    places = [(rid, *pl) for rid, p in rows for pl in p.places]
     if places:
         conn.executemany("INSERT INTO record_places (rid, record_id, level, name, name_folded, code, era) "
                          "VALUES (?,?,?,?,?,?,?)", places)
-    heads = [(rid, *h) for rid, rec, _ in triples for h in _headline_rows(rec)]
-    if heads:
-        conn.executemany("INSERT INTO headlines (rid, record_id, kind, value, province, district, commune, "
-                         "province_folded, district_folded, commune_folded, place_key, period_key, year, month, "
-                         "published_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", heads)
+    heads = [(rid, *h) for rid, p in rows for h in p.heads]
+    if not heads:
+        return
+    first = conn.execute("SELECT coalesce(max(rowid), 0) + 1 FROM headlines").fetchone()[0]
+    published = {rid: p.rec.published for rid, p in rows}
+    conn.executemany("INSERT INTO headlines (rowid, rid, record_id, kind, value, province, district, commune, "
+                     "province_folded, district_folded, commune_folded, place_key, period_key, year, month, "
+                     "published_date, win_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     [(first + i, *h, _win_key(published[h[0]], h[0])) for i, h in enumerate(heads)])
+    if fresh:
+        _add_to_groups(conn, heads, first, published)
+    else:
         refresh_groups(conn, {(h[2], h[10], h[11]) for h in heads})
 
 
-def _write_new(conn: sqlite3.Connection, items: list[tuple[Record, str | None, int | None]]) -> None:
+_GROUP_COLS = ("kind", "place_key", "period_key", "province_folded", "district_folded", "commune_folded", "province",
+               "district", "commune", "year", "month", "reports", "n_values", "value", "first_row", "win_key")
+
+
+def _win_key(published: str | None, rid: int) -> str:
+    """How reports of one group are ordered by the winner rule (latest wins): published, then rid.
+    Must equal the SQL coalesce(published, '') || printf('%012d', rid) of migrations 005 and 007."""
+    return f"{published or ''}{rid:012d}"
+
+
+def _add_to_groups(conn: sqlite3.Connection, heads: list[tuple], first: int, published: dict[int, str | None]
+                   ) -> None:
+    """Fold new headline rows (rowids ``first``...) into their stats_groups rows in place.
+
+    Recomputing a group reads all its reports (hundreds in a big archive); adding to it reads one
+    row. A value repeats one already in the group (a duplicate, not a new distinct value) when it is
+    the group's winner, or, for groups that already hold several values, when the index finds it among
+    the older rows. The winner is the report with the greatest key (see migrations/005)."""
+    keys = sorted({(h[2], h[10], h[11]) for h in heads})
+    groups: dict[tuple, list] = {}
+    for row in conn.execute(
+            f"SELECT {', '.join('g.' + c for c in _GROUP_COLS)} FROM json_each(?) k JOIN stats_groups g "
+            "ON g.kind = k.value ->> 0 AND g.place_key = k.value ->> 1 AND g.period_key = k.value ->> 2",
+            (json.dumps(keys, ensure_ascii=False),)):
+        groups[row[:3]] = list(row)
+    known = {(k, g[13]) for k, g in groups.items()}
+    ask = sorted({((h[2], h[10], h[11]), h[3]) for h in heads
+                  if (g := groups.get((h[2], h[10], h[11]))) is not None and g[12] > 1 and h[3] != g[13]})
+    if ask:
+        for (item,) in conn.execute(
+                "SELECT k.value FROM json_each(?) k WHERE EXISTS (SELECT 1 FROM headlines h "
+                "WHERE h.kind = k.value ->> '$[0][0]' AND h.place_key = k.value ->> '$[0][1]' "
+                "AND h.period_key = k.value ->> '$[0][2]' AND h.value = k.value ->> '$[1]' AND h.rowid < ?)",
+                (json.dumps(ask, ensure_ascii=False), first)):
+            (kind, place_key, period_key), value = json.loads(item)
+            known.add(((kind, place_key, period_key), value))
+    for i, h in enumerate(heads):
+        key, value = (h[2], h[10], h[11]), h[3]
+        win = _win_key(published.get(h[0]), h[0])
+        g = groups.get(key)
+        if g is None:
+            groups[key] = [*key, h[7], h[8], h[9], h[4], h[5], h[6], h[12], h[13], 1, 1, value, first + i, win]
+        else:
+            g[11] += 1
+            if (key, value) not in known:
+                g[12] += 1
+            if win > g[15]:
+                g[13], g[15] = value, win
+        known.add((key, value))
+    conn.executemany(f"INSERT OR REPLACE INTO stats_groups ({', '.join(_GROUP_COLS)}) "
+                     f"VALUES ({','.join('?' * len(_GROUP_COLS))})", list(groups.values()))
+
+
+def _write_new(conn: sqlite3.Connection, preps: list[_Prep]) -> None:
     """Insert records known to be new, with explicit rids above every existing one."""
-    if not items:
+    if not preps:
         return
     base = conn.execute("SELECT coalesce(max(rid), 0) FROM records").fetchone()[0]
-    now = _now()
-    places = [_place_rows(rec) for rec, _, _ in items]
-    rows = [(base + i + 1, *_record_values(rec, 1, path, off, now, pl))
-            for i, ((rec, path, off), pl) in enumerate(zip(items, places, strict=True))]
-    conn.executemany(_INSERT_RECORD_RID, rows)
-    conn.executemany(_INSERT_FTS, [(r[0], r[1 + _TITLE_F], r[1 + _TEXT_F], r[1 + _TAGS]) for r in rows])
-    _insert_children(conn, [(base + i + 1, rec, pl) for i, ((rec, _, _), pl) in enumerate(zip(items, places, strict=True))])
+    rows = [(base + i + 1, p) for i, p in enumerate(preps)]
+    conn.executemany(_INSERT_RECORD_RID, [(rid, *p.values) for rid, p in rows])
+    conn.executemany(_INSERT_FTS, [(rid, *p.fts) for rid, p in rows])
+    _insert_children(conn, rows, fresh=True)
 
 
 def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str | None,
            warc_offset: int | None, *, rid: int | None) -> None:
-    places = _place_rows(rec)
-    values = _record_values(rec, version, warc_path, warc_offset, _now(), places)
+    p = _prepare(rec, warc_path, warc_offset, version)
     if rid is None:
-        rid = conn.execute(_INSERT_RECORD, values).lastrowid
-        conn.execute(_INSERT_FTS, (rid, values[_TITLE_F], values[_TEXT_F], values[_TAGS]))
-    else:
-        conn.execute(_UPDATE_RECORD, (*values, rid))
-        old_groups = set(conn.execute("SELECT kind, place_key, period_key FROM headlines WHERE rid = ?", (rid,)))
-        for table in ("facts", "record_places", "headlines"):
-            conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
-        _insert_children(conn, [(rid, rec, places)])
-        refresh_groups(conn, old_groups)  # groups the page's old figures left
+        rid = conn.execute(_INSERT_RECORD, p.values).lastrowid
+        conn.execute(_INSERT_FTS, (rid, *p.fts))
+        _insert_children(conn, [(rid, p)], fresh=True)
         return
-    _insert_children(conn, [(rid, rec, places)])
+    conn.execute(_UPDATE_RECORD, (*p.values, rid))
+    old_groups = set(conn.execute("SELECT kind, place_key, period_key FROM headlines WHERE rid = ?", (rid,)))
+    for table in ("facts", "record_places", "headlines"):
+        conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
+    _insert_children(conn, [(rid, p)], fresh=False)
+    refresh_groups(conn, old_groups)  # groups the page's old figures left
 
 
 def refresh_groups(conn: sqlite3.Connection, keys: set[tuple[str, str, str]]) -> None:
     """Recompute the stats_groups rows of (kind, place_key, period_key) groups whose headlines changed,
     in the caller's transaction; a group left without headlines disappears. Same statement as the
-    backfill in migrations/004_stats_groups.sql, restricted to the given groups."""
+    backfill in migrations/005_stats_groups_winner.sql, restricted to the given groups."""
     if not keys:
         return
     k = json.dumps(sorted(keys), ensure_ascii=False)
@@ -414,21 +561,15 @@ def refresh_groups(conn: sqlite3.Connection, keys: set[tuple[str, str, str]]) ->
 
 _GROUPS_SQL = """
 INSERT INTO stats_groups (kind, place_key, period_key, province_folded, district_folded, commune_folded, province,
-                          district, commune, year, month, reports, n_values, value, first_row)
+                          district, commune, year, month, reports, n_values, value, first_row, win_key)
     SELECT g.kind, g.place_key, g.period_key, f.province_folded, f.district_folded, f.commune_folded, f.province,
-           f.district, f.commune, f.year, f.month, g.n, g.nv,
-           CASE WHEN g.nv = 1 THEN g.lo ELSE (
-               SELECT h.value FROM headlines h JOIN records p ON p.rid = h.rid
-               WHERE h.kind = g.kind AND h.place_key = g.place_key AND h.period_key = g.period_key
-                     AND h.published_date IS (SELECT max(l.published_date) FROM headlines l
-                         WHERE l.kind = g.kind AND l.place_key = g.place_key AND l.period_key = g.period_key)
-               ORDER BY coalesce(p.published, '') || printf('%012d', h.rid) DESC
-               LIMIT 1) END,
-           g.first
+           f.district, f.commune, f.year, f.month, g.n, g.nv, CAST(substr(g.win, 1 + instr(g.win, '#')) AS INTEGER),
+           g.first, substr(g.win, 1, instr(g.win, '#') - 1)
     FROM (SELECT h.kind, h.place_key, h.period_key, count(*) AS n, count(DISTINCT h.value) AS nv,
-                 min(h.value) AS lo, min(h.rowid) AS first
+                 min(h.rowid) AS first, max(coalesce(p.published, '') || printf('%012d', h.rid) || '#' || h.value) AS win
           FROM json_each(?) k JOIN headlines h
                ON h.kind = k.value ->> 0 AND h.place_key = k.value ->> 1 AND h.period_key = k.value ->> 2
+               JOIN records p ON p.rid = h.rid
           GROUP BY h.kind, h.place_key, h.period_key) g
     JOIN headlines f ON f.rowid = g.first"""
 

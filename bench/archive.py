@@ -144,7 +144,9 @@ def run(size: int, workdir: Path, seed: int, reuse: bool = False) -> dict:
         for label, kw in (("province/year", dict(by="province", per="year")),
                           ("district/month", dict(by="district", per="month")),
                           ("province=Bắc Ninh district/year",
-                           dict(by="district", per="year", filters=Filters(province="Bắc Ninh")))):
+                           dict(by="district", per="year", filters=Filters(province="Bắc Ninh"))),
+                          ("2023 province/month",
+                           dict(by="province", per="month", filters=Filters(date_from="2023", date_to="2023")))):
             times = []
             for _ in range(3):
                 t = time.perf_counter()

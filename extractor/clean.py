@@ -15,22 +15,22 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import islice
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 from bs4.element import CData, Script, Stylesheet, TemplateString
 
-from models.text import fold
+from extractor.folding import fold
 
 _SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction, CData, Script, Stylesheet, TemplateString)
 BLOCK_TAGS = frozenset(
     ["p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure", "figcaption", "address", "center", "hr", "fieldset", "details", "summary", "body", "html", "header", "footer", "nav", "aside", "form"])
 _INLINE_ALIGN = re.compile(r"text-align\s*:\s*(right|center)", re.I)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WS = re.compile(r"\s+")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+_PUNCT = re.compile(r"[^\w\s]")
 
 
 @dataclass(slots=True)
@@ -77,27 +77,41 @@ def patterns() -> Patterns:
 
 def _label(text: str) -> str:
     """Comparable form of a short label: folded, no punctuation, single spaces."""
-    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+    return " ".join(_PUNCT.sub(" ", fold(text)).split())
 
 
 def squash(text: str) -> str:
-    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+    """Runs of whitespace (NBSP included) as one space, trimmed: ``str.split()`` splits on exactly
+    what ``\\s`` matches, at C speed."""
+    return " ".join(text.split())
 
 
-def class_tokens(el: Tag) -> set[str]:
-    vals: list[str] = []
-    cls = el.get("class")
-    if cls:
-        vals.extend(cls if isinstance(cls, list) else [cls])
-    ident = el.get("id")
-    if isinstance(ident, str):
-        vals.append(ident)
+def class_tokens(el: Tag) -> frozenset[str]:
+    """Tokens of the class and id attributes ("tin-lien-quan" -> tinlienquan, tin, lien, quan).
+    Asked for the same few class names thousands of times a page, so cached by attribute values."""
+    attrs = el.attrs
+    cls = attrs.get("class")
+    ident = attrs.get("id")
+    if not cls and not isinstance(ident, str):
+        return _NO_TOKENS
+    vals = tuple(cls) if isinstance(cls, list) else ((cls,) if cls else ())
+    vals = vals + (ident,) if isinstance(ident, str) else vals
+    if sum(map(len, vals)) > 512:  # a pathological attribute: computed, not memoised
+        return _tokens.__wrapped__(vals)
+    return _tokens(vals)
+
+
+_NO_TOKENS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=8192)
+def _tokens(vals: tuple[str, ...]) -> frozenset[str]:
     out: set[str] = set()
     for v in vals:
         whole = v.lower().replace("-", "").replace("_", "")
         out.add(whole)
         out.update(t.lower() for t in _TOKEN_SPLIT.split(v) if t)
-    return out
+    return frozenset(out)
 
 
 def is_boilerplate(el: Tag) -> bool:
@@ -105,8 +119,22 @@ def is_boilerplate(el: Tag) -> bool:
 
 
 def is_hidden(el: Tag) -> bool:
-    style = el.get("style")
-    return (isinstance(style, str) and bool(_HIDDEN.search(style))) or el.has_attr("hidden")
+    attrs = el.attrs
+    style = attrs.get("style")
+    return (isinstance(style, str) and bool(_HIDDEN.search(style))) or "hidden" in attrs
+
+
+class _TextTypes(dict):
+    """Node type -> whether it is visible text: a NavigableString but no comment, script, doctype...
+    Filled per type on first sight; one dict look-up instead of two isinstance walks per node."""
+
+    def __missing__(self, t: type) -> bool:
+        v = self[t] = issubclass(t, NavigableString) and not issubclass(t, _SKIP_STRINGS)
+        return v
+
+
+TEXT_TYPE = _TextTypes()
+_INVISIBLE_TAGS = frozenset(("script", "style", "noscript", "template"))
 
 
 def text_of(el: Tag, limit: int | None = None) -> str:
@@ -140,7 +168,7 @@ class Stats:
             if parent is None:
                 continue
             if isinstance(node, NavigableString):
-                if isinstance(node, _SKIP_STRINGS):
+                if not TEXT_TYPE[type(node)]:
                     continue
                 n = len(node.strip())
                 if n:
@@ -179,20 +207,23 @@ class Stats:
 
 
 def _strings(el: Tag):
-    skip_until = None
-    for node in el.descendants:
-        if skip_until is not None:
-            if node is not skip_until:
-                continue
-            skip_until = None
+    """Visible strings of ``el`` in order: ``el.descendants``, jumping over invisible subtrees."""
+    if not el.contents:
+        return
+    stop = el._last_descendant(accept_self=True).next_element
+    node = el.contents[0]
+    while node is not stop and node is not None:
         if isinstance(node, Tag):
-            if node.name in ("script", "style", "noscript", "template") or is_hidden(node):
-                skip_until = _after(node)
-                if skip_until is None:
+            if node.name in _INVISIBLE_TAGS or is_hidden(node):
+                node = _after(node)
+                if node is None:
                     return
+            else:
+                node = node.next_element
             continue
-        if isinstance(node, NavigableString) and not isinstance(node, _SKIP_STRINGS):
+        if TEXT_TYPE[type(node)]:
             yield node
+        node = node.next_element
 
 
 def _after(node: Tag):
@@ -233,23 +264,28 @@ class Index:
         self.by_id: dict[str, list[Tag]] = {}
         self.by_name: dict[str, list[Tag]] = {}
         self.by_attr: dict[str, list[Tag]] = {}
-        for el in soup.find_all(True):
-            self.by_name.setdefault(el.name, []).append(el)
-            for key in el.attrs:
-                self.by_attr.setdefault(key, []).append(el)
-            cls = el.attrs.get("class")
+        by_name, by_attr, by_class, by_id = self.by_name, self.by_attr, self.by_class, self.by_id
+        for el in soup.descendants:  # soup.find_all(True) without its per-node filter machinery
+            if not isinstance(el, Tag):
+                continue
+            by_name.setdefault(el.name, []).append(el)
+            attrs = el.attrs
+            if not attrs:
+                continue
+            for key in attrs:
+                by_attr.setdefault(key, []).append(el)
+            cls = attrs.get("class")
             if cls:
                 for c in cls if isinstance(cls, list) else str(cls).split():
-                    self.by_class.setdefault(c, []).append(el)
-            ident = el.attrs.get("id")
+                    by_class.setdefault(c, []).append(el)
+            ident = attrs.get("id")
             if isinstance(ident, str):
-                self.by_id.setdefault(ident, []).append(el)
+                by_id.setdefault(ident, []).append(el)
 
     def select(self, css: str, limit: int = 20) -> list[Tag]:
-        m = _SIMPLE.match(css.strip())
-        if m is None:
+        g = _parse_selector(css)
+        if g is None:
             return []
-        g = m.groupdict()
         if g["dot"]:
             found = self.by_class.get(g["cls"], [])
         elif g["id"]:
@@ -264,6 +300,13 @@ class Index:
         if g["tag"] and (g["dot"] or g["id"] or g["attr"]):
             found = [el for el in found if el.name == g["tag"]]
         return [el for el in found if el.parent is not None][:limit]
+
+
+@lru_cache(maxsize=1024)
+def _parse_selector(css: str) -> dict[str, str | None] | None:
+    """The parts of a simple selector (the selectors are data, a few dozen, parsed once each)."""
+    m = _SIMPLE.match(css.strip())
+    return m.groupdict() if m else None
 
 
 def _attr_match(value: object, op: str, want: str) -> bool:
@@ -302,7 +345,7 @@ def _densest(soup: BeautifulSoup) -> Tag | None:
     pat = patterns()
     own: dict[int, list] = {}
     for node in soup.descendants:
-        if not isinstance(node, NavigableString) or isinstance(node, _SKIP_STRINGS):
+        if not TEXT_TYPE[type(node)]:
             continue
         t = node.strip()
         if not t:
@@ -394,7 +437,8 @@ def _heading_boxes(container: Tag, stats: Stats) -> list[Tag]:
     """Boxes introduced by a boilerplate heading ("Tin liên quan", "Văn bản mới", ...)."""
     heads = patterns().headings
     out: list[Tag] = []
-    for s in container.find_all(string=True):
+    # container.find_all(string=True), without bs4's per-node filter machinery
+    for s in [n for n in container.descendants if isinstance(n, NavigableString)]:
         if isinstance(s, _SKIP_STRINGS) or len(s) > 60:
             continue
         lab = _label(s)
@@ -458,7 +502,7 @@ def paragraphs(container: Tag, stats: Stats | None = None) -> list[Paragraph]:
                 flush()
             continue
         if isinstance(node, NavigableString):
-            if isinstance(node, _SKIP_STRINGS):
+            if not TEXT_TYPE[type(node)]:
                 continue
             s = str(node)
             if s.strip():

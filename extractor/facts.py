@@ -101,11 +101,13 @@ def _find(text: str, published: date | None, memo: dict[str, Sentence]) -> list[
         return facts
     eng = engine()
     folded = fold_same_length(text)
-    hits = find_periods(folded, text, published)
+    hits: list[PeriodHit] | None = None  # read on the first sentence that may hold a fact
     inherited: set[int] = set()
     for s, e in split_sentences(text):
         if not eng.wanted(folded[s:e]):
             continue
+        if hits is None:
+            hits = find_periods(folded, text, published)
         sent = eng.parse(text, s, e, memo)
         facts.extend(_sentence_facts(sent, hits, published, facts[-12:], inherited))
     _mark_previous(facts, inherited, published)
@@ -130,7 +132,7 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
     breakdowns = [s for label, s, _e in sent.matches if label == "breakdown"]
     has_badge_cue = any(k == "badges" for _s, _e, k in cues)
     mentions = place_mentions(sent)
-    party_ctx = any(o.lower().startswith("đảng") for o in sent.orig)
+    party_ctx: bool | None = None  # "đảng" said in the sentence; read only for new-member counts
 
     tiers: dict[int, int] = {}  # syllable index of a tier number -> years
     skip: set[int] = set()  # numbers that only name tiers: lists and ranges ("30, 40, 45 ... 70 năm")
@@ -217,8 +219,11 @@ def _sentence_facts(sent: Sentence, hits: list[PeriodHit], published: date | Non
                 kind = "badges"
         elif obj[0] == "part":
             continue
-        if kind == "new_members" and not party_ctx:
-            continue
+        if kind == "new_members":
+            if party_ctx is None:
+                party_ctx = any(o.lower().startswith("đảng") for o in sent.orig)
+            if not party_ctx:
+                continue
         if kind == "badges" and obj is not None and obj[0] not in ("person", "badge"):
             continue
         years = None
@@ -287,7 +292,7 @@ def _numbers(sent: Sentence, by_end: dict, by_start: dict) -> list[_Num]:
                 value = parse_digits(s)
                 if value is not None and 1900 <= value <= 2100 and "." not in s:
                     value = None  # a year
-        elif s in NUMBER_SYLLABLES and sent.word_start[i] and (i == 0 or sy[i - 1] not in NUMBER_SYLLABLES):
+        elif s in NUMBER_SYLLABLES and (i == 0 or sy[i - 1] not in NUMBER_SYLLABLES):
             k = i
             while k < n and sy[k] in NUMBER_SYLLABLES:
                 k += 1
@@ -303,7 +308,10 @@ def _numbers(sent: Sentence, by_end: dict, by_start: dict) -> list[_Num]:
                     v = None
                 if k - i == 1 and s == "mot" and k < n and sy[k] == "so":
                     v = None
-                value, j = v, k
+                # Only a number word that starts a word counts ("ba", not the "ba" of "thứ ba"). Asked
+                # last, where the answer changes the outcome: it may cost a segmentation.
+                if (v is not None or k > i + 1) and sent.word_start[i]:
+                    value, j = v, k
         if value is not None:
             qual, qi = None, i
             for label, qs in by_end.get(i, []):
@@ -494,9 +502,8 @@ _YARDSTICK = {"nam", "truoc", "ngoai", "cung", "ky", "so", "voi", "thang", "quy"
 
 def _target_mode(sent: Sentence, num: _Num) -> bool:
     """Scan the sentence up to the number: target cues switch to plan mode, result cues switch back."""
-    eng = engine()
     # Checked with diacritics: "đạt 111% kế hoạch" measures a result, "đặt mục tiêu" sets a target.
-    not_before = {normalize(w).lower().split()[-1] for w in eng.data["roles"]["not_target_before"]}
+    not_before = engine().not_target_before
     events = sorted((s, label) for label, s, _e in sent.matches
                     if label in ("role:target", "role:actual_reset") and s < num.qi)
     mode = False

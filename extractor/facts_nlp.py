@@ -2,8 +2,10 @@
 
 Only sentences that pass a cheap folded-substring prefilter are word-segmented (underthesea) and
 matched (spaCy ``PhraseMatcher`` over folded syllables), because segmentation costs ~1-2 ms per
-sentence and most sentences of an article hold no figure at all. Every syllable keeps its char
-offsets into the article text, so facts can point back at their evidence.
+sentence and most sentences of an article hold no figure at all. Within those, only windows of a
+few words around a figure go through underthesea's tokenizer, and its CRF tags a window only when
+a number word's word boundary decides a count (:class:`_WordStarts`). Every syllable keeps its
+char offsets into the article text, so facts can point back at their evidence.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ class Sentence:
     orig: list[str] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
-    word_start: list[bool] = field(default_factory=list)
+    word_start: _WordStarts | list[bool] = field(default_factory=list)  # lazily segmented
     # (label, first syllable, end syllable) of every phrase match.
     matches: list[tuple[str, int, int]] = field(default_factory=list)
 
@@ -151,6 +153,9 @@ class Engine:
         terms = sorted({" ".join(syllables(t)) for t in self.data["prefilter"]["terms"]}, key=len, reverse=True)
         self.prefilter = re.compile("|".join(re.escape(t) for t in terms))
         self.tiers = set(self.data["badges"]["tiers"])
+        # Last word of each "not a target" phrase, with its diacritics ("đạt" measures, "đặt" sets).
+        self.not_target_before = frozenset(normalize(w).lower().split()[-1]
+                                           for w in self.data["roles"]["not_target_before"])
 
     def wanted(self, folded_sentence: str) -> bool:
         """Cheap test before segmentation: a trigger term, and a count-like number that either precedes
@@ -185,28 +190,54 @@ class Engine:
                 last = min(bisect_left(ends, m.end()), len(tokens) - 1)
                 for n in range(max(0, first - window), min(len(tokens), last + window + 1)):
                     wanted[n] = True
+        starts = _WordStarts()
+        orig, sylls, p_starts, p_ends = sent.orig, sent.sylls, sent.starts, sent.ends
+        flags, owner = starts.flags, starts.owner
         n = 0
         while n < len(tokens):
             k = n
             while k < len(tokens) and wanted[k] == wanted[n]:
                 k += 1
             lo, hi = tokens[n][0], tokens[k - 1][1]
-            words = _segment_words(text[lo:hi]) if wanted[n] else text[lo:hi].split()
+            window = len(starts.windows)
+            if not wanted[n]:
+                # Split on spaces: a piece starts a word when spaces (not just "_", which no piece
+                # holds) separate it from the piece before. Pieces never span a space, so matching
+                # the whole stretch finds exactly the pieces of its words, in place.
+                found = list(_PIECE.finditer(text, lo, hi))
+                spans = [m.span() for m in found]
+                orig.extend([m.group() for m in found])
+                sylls.extend([folded[a:b] for a, b in spans])
+                p_starts.extend([a for a, _b in spans])
+                p_ends.extend([b for _a, b in spans])
+                if spans:
+                    flags.append(True)
+                    flags.extend([text[spans[x - 1][1]:spans[x][0]].strip("_") != "" for x in range(1, len(spans))])
+                owner.extend([window] * len(spans))
+                n = k
+                continue
+            # Pieces come from underthesea's own tokenizer (what word_tokenize tags); whether a
+            # piece starts a word is left to the CRF, asked only if a reader needs it.
+            starts.windows.append((text, lo, hi, len(sylls)))
             cursor = lo
-            for word in words:
+            for w, word in enumerate(_tokenize(text[lo:hi])):
                 first_piece = True
                 for piece in _PIECE.findall(word):
                     pos = text.find(piece, cursor)
                     if pos < 0:  # underthesea changed the text (rare): skip the piece, keep alignment
                         continue
                     cursor = pos + len(piece)
-                    sent.orig.append(piece)
-                    sent.sylls.append(folded[pos:cursor])
-                    sent.starts.append(pos)
-                    sent.ends.append(cursor)
-                    sent.word_start.append(first_piece)
+                    orig.append(piece)
+                    sylls.append(folded[pos:cursor])
+                    p_starts.append(pos)
+                    p_ends.append(cursor)
+                    # A token's first piece starts a word unless the CRF joins the token to the one
+                    # before (never the window's first token): unknown until asked.
+                    flags.append(first_piece if not first_piece or w == 0 else None)
+                    owner.append(window)
                     first_piece = False
             n = k
+        sent.word_start = starts
         if not sent.sylls:
             return sent
         doc = self._Doc(self.vocab, words=sent.sylls)
@@ -236,10 +267,66 @@ _COUNT_NOUN = re.compile(_NUM + r"\s+(?:[^\s,;.]+\s+){0,2}?(?:dang vien|dong chi
 _CUE_COUNT = re.compile(r"(?:ket nap|chinh thuc|huy hieu|tuoi dang|tong so|:|\|)\s*(?:[^\s,;.]+\s+){0,3}?" + _NUM)
 
 
+def _tokenize(text: str) -> list[str]:
+    """underthesea's regex tokenizer, called exactly as ``word_tokenize`` calls it: its tokens are
+    the units the CRF tags, so their pieces are the pieces of the segmented words."""
+    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+    return tokenize(text, use_token_normalize=True, fixed_words=[])
+
+
 def _segment_words(text: str) -> list[str]:
     from underthesea import word_tokenize
 
     return word_tokenize(text)
+
+
+def load_segmenter() -> None:
+    """Load underthesea's CRF model now. It loads on first use and not thread-safely, and since
+    segmentation is lazy no particular sentence is sure to trigger it."""
+    _segment_words("Đảng bộ đã kết nạp 5 đảng viên mới.")
+
+
+class _WordStarts:
+    """Whether each syllable of a sentence starts a word, resolved lazily.
+
+    The CRF behind ``word_tokenize`` costs ~40 us per token and only one question needs it: does a
+    number word ("năm", "ba", "tư") start a word, or is it part of one ("Hà Nam", "thứ ba")? Most
+    windows never get asked, so a window is segmented on the first question about one of its
+    syllables whose answer the tokenizer alone cannot give.
+    """
+
+    __slots__ = ("flags", "owner", "windows")
+
+    def __init__(self) -> None:
+        self.flags: list[bool | None] = []
+        self.owner: list[int] = []  # window index of each syllable
+        self.windows: list[tuple[str, int, int, int]] = []  # (text, lo, hi, first syllable)
+
+    def __len__(self) -> int:
+        return len(self.flags)
+
+    def __getitem__(self, i: int) -> bool:
+        flag = self.flags[i]
+        if flag is None:
+            self._resolve(self.owner[i])
+            flag = self.flags[i]
+        return bool(flag)
+
+    def _resolve(self, window: int) -> None:
+        """Segment one window and replay the piece walk of :meth:`Engine._parse_text` over its words."""
+        text, lo, hi, k = self.windows[window]
+        cursor = lo
+        for word in _segment_words(text[lo:hi]):
+            first_piece = True
+            for piece in _PIECE.findall(word):
+                pos = text.find(piece, cursor)
+                if pos < 0:
+                    continue
+                cursor = pos + len(piece)
+                self.flags[k] = first_piece
+                k += 1
+                first_piece = False
 
 
 @cache

@@ -58,9 +58,10 @@ def place_mentions(sent: Sentence) -> list[tuple[int, int, str]]:
     """Administrative-unit mentions in a sentence: (first syllable, end syllable, text)."""
     out: list[tuple[int, int, str]] = []
     n = len(sent.sylls)
+    starts = _keywords()[2]
     k = 0
     while k < n:
-        hit = _keyword_at(sent, k)
+        hit = _keyword_at(sent, k) if sent.sylls[k] in starts else None  # most syllables start no keyword
         if hit is None:
             k += 1
             continue

@@ -11,20 +11,32 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import islice
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from extractor.clean import (
-    _SKIP_STRINGS,
+    TEXT_TYPE,
     Index,
     class_tokens,
     patterns,
     squash,
     text_of,
 )
+from extractor.folding import fold
 from extractor.meta_bylines import bylines, leading, parse_byline, signature, top_byline
-from extractor.meta_dates import Moment, date_from_url, dates, in_list, line_of, parse_iso, visible_date
-from models.text import fold, normalize
+from extractor.meta_dates import (
+    Moment,
+    date_from_url,
+    dates,
+    in_list,
+    line_of,
+    norm_line,
+    parse_iso,
+    visible_date,
+)
+from models.text import normalize
 
 __all__ = ["Meta", "date_from_url", "leading", "parse_byline", "read_meta", "signature"]
 
@@ -104,11 +116,15 @@ def _select_first(index: Index, selectors: list[str], *, max_len: int = 400, min
 
 # --- title -------------------------------------------------------------------------------------
 
+@cache
+def _site_words() -> tuple[str, ...]:
+    return tuple(fold(w) for w in patterns().meta["site_words"])
+
+
 def _strip_site(title: str) -> str:
     """'Article - Cổng thông tin điện tử huyện X' -> 'Article' (also 'Báo X | Article')."""
-    pm = patterns().meta
-    site_words = tuple(fold(w) for w in pm["site_words"])
-    seps = pm["title_separators"]
+    site_words = _site_words()
+    seps = patterns().meta["title_separators"]
     changed = True
     while changed:
         changed = False
@@ -138,7 +154,8 @@ def _title_parts(title: str) -> list[str]:
 
 
 def _title(soup: BeautifulSoup, index: Index, metas: dict[str, str], ld: list[dict]) -> tuple[str | None, Tag | None]:
-    raw_title = normalize(squash(soup.title.get_text(" ", strip=True))) if soup.title else ""
+    title_el = _first(index, "title")  # soup.title, from the index
+    raw_title = normalize(squash(title_el.get_text(" ", strip=True))) if title_el else ""
     page_title = _strip_site(raw_title) if raw_title else ""
     og = normalize(squash(metas.get("og:title", "") or metas.get("twitter:title", "")))
     og = _strip_site(og) if og else ""
@@ -156,19 +173,19 @@ def _title(soup: BeautifulSoup, index: Index, metas: dict[str, str], ld: list[di
         if 5 <= len(t) <= 400:
             candidates.append(el)
     if ld_head:
-        return ld_head, _locate(soup, ld_head, candidates)
+        return ld_head, _locate(soup, index, ld_head, candidates)
     if og:
-        return og, _locate(soup, og, candidates)
+        return og, _locate(soup, index, og, candidates)
     if sel is not None:
         return normalize(text_of(sel)), sel
     if candidates:
         return normalize(text_of(candidates[0])), candidates[0]
     # No heading element: the part of <title> that the page also shows as a line of its own.
     for part in sorted(_title_parts(raw_title), key=len, reverse=True):
-        el = _locate(soup, part, [], exact=True)
+        el = _locate(soup, index, part, [], exact=True)
         if el is not None:
             return part, el
-    return (page_title or None), _locate(soup, page_title, []) if page_title else None
+    return (page_title or None), _locate(soup, index, page_title, []) if page_title else None
 
 
 def _is_site_heading(h: Tag) -> bool:
@@ -183,12 +200,28 @@ def _is_site_heading(h: Tag) -> bool:
     return False
 
 
-def _locate(soup: BeautifulSoup, title: str, candidates: list[Tag], *, exact: bool = False) -> Tag | None:
+def _first(index: Index, name: str) -> Tag | None:
+    """``soup.<name>`` (the first such tag in document order) from the index of the untouched tree."""
+    found = index.by_name.get(name)
+    return found[0] if found else None
+
+
+def _first_string(el: Tag) -> NavigableString | None:
+    """``el.find(string=True, recursive=False)``: its first direct string (comments included)."""
+    for child in el.contents:
+        if isinstance(child, NavigableString):
+            return child
+    return None
+
+
+def _locate(soup: BeautifulSoup, index: Index, title: str, candidates: list[Tag], *,
+            exact: bool = False) -> Tag | None:
     """The element showing ``title`` on the page (anchor for the date search)."""
     if exact:
         want = fold(title)
-        body = soup.body or soup
-        for node in body.find_all(string=True, limit=3000):
+        body = _first(index, "body") or soup
+        strings = (n for n in body.descendants if isinstance(n, NavigableString))
+        for node in islice(strings, 3000):  # body.find_all(string=True, limit=3000)
             if len(node) < len(title) + 20 and fold(squash(str(node))) == want and not in_list(node):
                 return node.parent
         return None
@@ -197,8 +230,8 @@ def _locate(soup: BeautifulSoup, title: str, candidates: list[Tag], *, exact: bo
         if fold(text_of(el)).startswith(key[:30]):
             return el
     for tag in ("h1", "h2", "h3", "p", "div", "td", "span", "strong", "b"):
-        for el in soup.find_all(tag, limit=400):
-            own = el.find(string=True, recursive=False)
+        for el in index.by_name.get(tag, ())[:400]:  # soup.find_all(tag, limit=400)
+            own = _first_string(el)
             if own and fold(squash(str(own))).startswith(key[:30]) and len(key) >= 10:
                 return el
     return None
@@ -277,8 +310,9 @@ def _views(soup: BeautifulSoup, anchor: Tag | None) -> int | None:
     rx = bylines().views
     start = anchor if anchor is not None else (soup.body or soup)
     n = 0
+    memo: dict[int, str] = {}
     for node in start.next_elements:
-        if not isinstance(node, NavigableString) or isinstance(node, _SKIP_STRINGS):
+        if not TEXT_TYPE[type(node)]:
             continue
         s = str(node)
         if not s.strip():
@@ -289,7 +323,7 @@ def _views(soup: BeautifulSoup, anchor: Tag | None) -> int | None:
         if "xem" not in s.lower() and "view" not in s.lower() and "đọc" not in s.lower() \
                 and "Đã" not in s:
             continue
-        m = rx.search(normalize(squash(line_of(node))))
+        m = rx.search(norm_line(line_of(node, memo)))
         if m and not in_list(node):
             return int(re.sub(r"[.,]", "", m.group(1)))
     return None

@@ -9,9 +9,10 @@ from functools import cache
 
 from bs4 import NavigableString, Tag
 
-from extractor.clean import _SKIP_STRINGS, BLOCK_TAGS, Paragraph, class_tokens, squash
-from extractor.meta_dates import Moment, find_date, line_of, load_patterns
-from models.text import fold, normalize
+from extractor.clean import BLOCK_TAGS, TEXT_TYPE, Paragraph, class_tokens, squash
+from extractor.folding import fold
+from extractor.meta_dates import Moment, find_date, line_of, load_patterns, norm_line
+from models.text import normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class _BylineData:
     unit: re.Pattern[str]
     suffix: re.Pattern[str]
     agencies: tuple[str, ...]
+    agency_prefixes: tuple[str, ...]  # folded agency names + " "
     staff: frozenset[str]
     views: re.Pattern[str]
 
@@ -38,6 +40,7 @@ def bylines() -> _BylineData:
         unit=re.compile(rf"(?:^|[\s,(–—-])(?:{_alt(raw['units'])})(?=$|[\s.,:;)–—-])"),
         suffix=re.compile(rf"\s*(?:{_alt(raw['suffixes'])})\s*$", re.I),
         agencies=tuple(normalize(a) for a in raw["agencies"]),
+        agency_prefixes=tuple(fold(normalize(a)) + " " for a in raw["agencies"]),
         staff=frozenset(raw["staff"]),
         views=re.compile(rf"(?:{_alt(raw['views'])})\s*[:：]?\s*(\d{{1,3}}(?:[.,]\d{{3}})+|\d+)", re.I),
     )
@@ -46,6 +49,12 @@ def bylines() -> _BylineData:
 # --- bylines -----------------------------------------------------------------------------------
 
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.){1,3}[A-ZĐ]?\.?$")  # "T.H", "N.T.T."
+_BARE_LINK = re.compile(r"(?:https?://|www\.)\S+")
+_END_MARK = re.compile(r"\s*(?:\./\.|/\.|\.)\s*$")  # "./.", "/.", "." closing a credit line
+_PARENS = re.compile(r"\s*\([^)]*\)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:[–—,;]|\s-\s|-(?=\s*[A-ZĐ]))\s*")
+_DIGIT_OR_STOP = re.compile(r"\d|[.;:!?]")
+_ABBR = re.compile(r"[A-ZĐ]{2,4}")
 
 
 def _name_word(w: str) -> bool:
@@ -73,9 +82,9 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
     """
     bd = bylines()
     text = normalize(squash(line)).strip()
-    if re.fullmatch(r"(?:https?://|www\.)\S+", text) and len(text) < 400:
+    if _BARE_LINK.fullmatch(text) and len(text) < 400:
         return None, text  # a bare link to the original article
-    text = re.sub(r"\s*(?:\./\.|/\.|\.)\s*$", "", text).strip(" .-–—")
+    text = _END_MARK.sub("", text).strip(" .-–—")
     if not text or len(text) > 90:
         return None
     if bd.source_prefix.match(text):
@@ -85,10 +94,10 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
         return None, text.strip("()")
     had_prefix = bool(bd.prefix.match(text))
     text = bd.prefix.sub("", text).strip()
-    text = re.sub(r"\s*\([^)]*\)\s*", " ", text).strip()  # "(Trung tâm VH-TT&TT huyện)"
+    text = _PARENS.sub(" ", text).strip()  # "(Trung tâm VH-TT&TT huyện)"
     text = bd.suffix.sub("", text).strip(" .,-–—")
     names: list[str] = []
-    for part in re.split(r"\s*(?:[–—,;]|\s-\s|-(?=\s*[A-ZĐ]))\s*", text):
+    for part in _NAME_SPLIT.split(text):
         part = part.strip(" .")
         if not part:
             continue
@@ -103,14 +112,14 @@ def parse_byline(line: str) -> tuple[str | None, str | None] | None:
             break
     if not names:
         # "Văn phòng Huyện ủy", "Ban Biên tập": an office credited instead of a person
-        if bd.unit.match(text) and len(text) <= 60 and len(text.split()) <= 7 and not re.search(r"\d|[.;:!?]", text) \
+        if bd.unit.match(text) and len(text) <= 60 and len(text.split()) <= 7 and not _DIGIT_OR_STOP.search(text) \
                 and not line.rstrip().endswith("."):
             return None, text
         return None
-    if all(n in bd.agencies or fold(n).startswith(tuple(fold(a) + " " for a in bd.agencies)) for n in names):
+    if all(n in bd.agencies or fold(n).startswith(bd.agency_prefixes) for n in names):
         return None, " ".join(names)
     if len(names) == 1 and len(names[0].split()) == 1 and not had_prefix and names[0] not in bd.staff \
-            and not re.fullmatch(r"[A-ZĐ]{2,4}", names[0]):
+            and not _ABBR.fullmatch(names[0]):
         return None  # one capitalised word alone ("Hết", "Trân trọng") is not a signature
     return ", ".join(dict.fromkeys(names)), None
 
@@ -166,8 +175,9 @@ def top_byline(anchor: Tag | None) -> tuple[str | None, str | None]:
         return None, None
     bd = bylines()
     n = 0
+    memo: dict[int, str] = {}
     for node in anchor.next_elements:
-        if not isinstance(node, NavigableString) or isinstance(node, _SKIP_STRINGS):
+        if not TEXT_TYPE[type(node)]:
             continue
         raw = squash(str(node))
         if not raw:
@@ -175,7 +185,7 @@ def top_byline(anchor: Tag | None) -> tuple[str | None, str | None]:
         n += 1
         if n > 12:
             break
-        line = normalize(squash(line_of(node)))
+        line = norm_line(line_of(node, memo))
         if bd.prefix.match(line) or (node.parent is not None and {"author", "byline", "tacgia"}
                                      & _ancestor_tokens(node.parent, 3)) or _emphasised(node):
             parsed = parse_byline(line)

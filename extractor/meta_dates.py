@@ -7,13 +7,13 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from extractor.clean import _SKIP_STRINGS, BLOCK_TAGS, class_tokens, is_hidden, squash, text_of
+from extractor.clean import BLOCK_TAGS, TEXT_TYPE, class_tokens, is_hidden, squash, text_of
 from models.record import VN_TZ
 from models.text import normalize
 
@@ -79,12 +79,15 @@ def find_date(text: str) -> tuple[Moment, re.Match[str]] | None:
     return (best[1], best[2]) if best else None
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
 def parse_iso(value: str) -> Moment | None:
     """An ISO 8601 or near-ISO date(-time) from metadata; naive times are Vietnam time."""
     value = value.strip()
     if not value:
         return None
-    v = value.replace("Z", "+00:00").replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2}", value) else value
+    v = value.replace("Z", "+00:00").replace(" ", "T", 1) if _ISO_DAY.match(value) else value
     try:
         if len(v) == 10:
             return date.fromisoformat(v)
@@ -146,6 +149,7 @@ def visible_date(soup: BeautifulSoup, anchor: Tag | None, body: Tag | None = Non
         anchor = soup.body or soup
         inside = None
     found: list[tuple[float, Moment, str]] = []
+    memo: dict[int, str] = {}
     # Unlabelled date lines count only close to the title; a labelled one ("Ngày đăng: ...") is also
     # found at the foot of a long article.
     for direction, it, near, limit, weight in (("after", anchor.next_elements, 80, 600, 1.0),
@@ -155,7 +159,7 @@ def visible_date(soup: BeautifulSoup, anchor: Tag | None, body: Tag | None = Non
         for node in it:
             if direction == "after" and end is not None and node is end:
                 past_end = 0
-            if not isinstance(node, NavigableString) or isinstance(node, _SKIP_STRINGS):
+            if not TEXT_TYPE[type(node)]:
                 continue
             raw = node.strip()
             if not raw:
@@ -167,12 +171,11 @@ def visible_date(soup: BeautifulSoup, anchor: Tag | None, body: Tag | None = Non
                 past_end += 1
                 if past_end > 15:
                     break
-            if not any(c.isdigit() for c in raw):
+            if not any(map(str.isdigit, raw)):
                 continue
             if inside is not None and _within(node, inside):
                 continue  # the title itself may hold a date ("... đợt 3/2/2026")
-            line = normalize(squash(line_of(node)))
-            hit = find_date(line)
+            line, hit = dated_line(line_of(node, memo))
             if hit is None or in_list(node):
                 continue
             low = line.lower()
@@ -196,8 +199,11 @@ def _within(node: NavigableString, el: Tag) -> bool:
     return any(p is el for p in node.parents)
 
 
-def line_of(node: NavigableString) -> str:
-    """The text of the smallest block around a string (a date may be split over spans)."""
+def line_of(node: NavigableString, memo: dict[int, str] | None = None) -> str:
+    """The text of the smallest block around a string (a date may be split over spans).
+
+    ``memo`` (block id -> text, for one untouched tree) spares re-reading a block for each of its
+    strings when a caller walks many of them."""
     el = node.parent
     for _ in range(30):
         if el is None or el.name in BLOCK_TAGS or el.parent is None:
@@ -205,5 +211,38 @@ def line_of(node: NavigableString) -> str:
         el = el.parent
     if el is None:
         return str(node)
-    t = text_of(el, limit=301)
+    if memo is None:
+        t = text_of(el, limit=301)
+    else:
+        t = memo.get(id(el))
+        if t is None:
+            t = memo[id(el)] = text_of(el, limit=301)
     return t if len(t) <= 300 else str(node)
+
+
+_MEMO_MAX = 400  # characters: a line is short; a long string (a whole text node) is not memoised
+
+
+def norm_line(raw: str) -> str:
+    """``normalize(squash(raw))`` of a line; short lines (bylines, date lines, a site's furniture)
+    come back many times per page and per site, so they are memoised."""
+    return _norm_line(raw) if len(raw) <= _MEMO_MAX else normalize(squash(raw))
+
+
+def dated_line(raw: str) -> tuple[str, tuple[Moment, re.Match[str]] | None]:
+    """The normalised line and :func:`find_date` of it (results are read, never changed)."""
+    if len(raw) > _MEMO_MAX:
+        line = normalize(squash(raw))
+        return line, find_date(line)
+    return _dated_line(raw)
+
+
+@lru_cache(maxsize=4096)
+def _norm_line(raw: str) -> str:
+    return normalize(squash(raw))
+
+
+@lru_cache(maxsize=4096)
+def _dated_line(raw: str) -> tuple[str, tuple[Moment, re.Match[str]] | None]:
+    line = norm_line(raw)
+    return line, find_date(line)

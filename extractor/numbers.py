@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from models.text import fold
+from extractor.folding import fold
 
 _UNITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-
 from extractor.clean import Index, extract_body, find_container
 from extractor.decode import decode
 from extractor.meta import Meta, fold, leading, read_meta, signature
+from extractor.soup import parse_html
 from models.errors import DecodeError
 from models.record import ExtractorInfo, Record, format_published, record_id
 from models.text import normalize
@@ -42,7 +41,7 @@ def read_page(html: bytes | str, url: str | None = None, *, http_charset: str | 
     warnings = [f"decode: {w}" for w in decoded.warnings]
     markup = _slim(decoded.text)
     try:
-        soup = BeautifulSoup(markup, "lxml")
+        soup = parse_html(markup)  # BeautifulSoup + lxml, with a leaner builder
     except RecursionError as e:  # pragma: no cover - lxml builds iteratively; kept as a guard
         raise DecodeError("page too deeply nested to parse") from e
     if soup.find(True) is None:
@@ -176,8 +175,8 @@ def _load_models_once() -> None:
 
     underthesea's word_tokenize publishes its global model before loading it, so two threads making
     their first call at once (a fresh API server's first concurrent requests) crash with
-    "'NoneType' object has no attribute 'process'". One tiny sentence that must be segmented loads it
-    here, once per process; later calls only read a flag.
+    "'NoneType' object has no attribute 'process'". It is loaded here, with the phrase matcher, once
+    per process; later calls only read a flag.
     """
     global _models_loaded
     if _models_loaded:
@@ -185,6 +184,8 @@ def _load_models_once() -> None:
     with _MODELS_LOCK:
         if not _models_loaded:
             from extractor import facts as facts_mod
+            from extractor.facts_nlp import load_segmenter
 
+            load_segmenter()
             facts_mod.read_facts("Đảng bộ đã kết nạp 5 đảng viên mới.")
             _models_loaded = True

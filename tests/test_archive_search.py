@@ -122,7 +122,7 @@ def test_index_stays_in_sync_when_edited_outside_vnnews(tmp_path):
     with Archive(path) as a:
         a.ingest(R["R4"])
     con = sqlite3.connect(path)
-    con.execute("UPDATE records SET title_folded = 'Tin khac', text_folded = 'Mot bai khac hoan toan' WHERE id = ?", (R["R4"].id,))
+    con.execute("UPDATE records SET title = 'Tin khác', text = 'Một bài khác hoàn toàn' WHERE id = ?", (R["R4"].id,))
     con.commit()
     con.close()
     with Archive(path) as a:
@@ -149,3 +149,32 @@ def test_large_archive_ranking_paths(archive, monkeypatch):
     hits = archive.search("dak song").hits
     assert {NAME[h.id] for h in hits} == {"R5", "R6"}
     assert NAME[archive.search("Đông Cứu").hits[0].id] == "R4"  # exact accents still first
+
+
+@pytest.mark.parametrize("query", ["dan*", "Đảng vi*", "ket na*", '"dang vien m"*', "huy* NOT luong*", "d*"])
+def test_prefix_expanded_from_the_vocabulary_finds_what_fts5_prefix_finds(archive, monkeypatch, query):
+    """Prefixes are rewritten as ORs of the index's own tokens (fts_terms); with expansion off, FTS5's
+    prefix query must find exactly the same records."""
+    import archive.search as s
+
+    expanded = sorted(found(archive, query))
+    assert expanded
+    monkeypatch.setattr(s, "MAX_EXPANSIONS", 0)
+    assert sorted(found(archive, query)) == expanded
+
+
+def test_vocabulary_holds_folded_tokens_and_is_rebuilt_by_the_migration(tmp_path):
+    from archive.search import expand_prefixes
+    from archive.store import MIGRATIONS
+
+    path = tmp_path / "a.db"
+    with Archive(path) as a:
+        a.ingest_many(R.values())
+        terms = {t for (t,) in a.conn.execute("SELECT term FROM fts_terms")}
+        assert {"dang", "vien", "dong", "cuu"} <= terms and not any("đ" in t or "ả" in t for t in terms)
+        tree = expand_prefixes(a.conn, parse_query("đản*"))
+        assert tree == parse_query("dang")  # one completion: an exact term
+        a.conn.execute("DROP TABLE fts_terms")
+        a.conn.execute(f"PRAGMA user_version = {len(list(MIGRATIONS.glob('0*.sql'))) - 1}")
+    with Archive(path) as a:  # migration 009 reads the vocabulary back from the index itself
+        assert terms <= {t for (t,) in a.conn.execute("SELECT term FROM fts_terms")}

@@ -14,6 +14,7 @@ import pytest
 from archive_fixture import records
 
 from archive import Archive, Filters
+from archive.store import MIGRATIONS
 from models.errors import NotFoundError, StoreError
 from models.record import ExtractorInfo
 
@@ -221,22 +222,23 @@ def test_migration_from_v1_fills_the_stats_groups(tmp_path):
         expected = a.stats("new_members", by="district", per="year").rows
     _downgrade_to_v2(path)
     con = sqlite3.connect(path)
-    con.execute("DROP TABLE stats_groups")  # a v1 archive had no stats table
     con.execute("PRAGMA user_version = 1")
     con.commit()
     con.close()
     with Archive(path) as a:
-        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == len(list(MIGRATIONS.glob("0*.sql")))
         assert a.stats("new_members", by="district", per="year").rows == expected
 
 
 def _downgrade_to_v2(path) -> None:
-    """Make a v3 archive what v2 had: no tags column, a two-column FTS index (001's definitions)."""
-    from archive.store import MIGRATIONS, _statements
+    """Make a current archive what v2 had: no tags column, a two-column FTS index (001's definitions),
+    no stats_groups (v2 kept sums in stats_cells, which migration 004 drops), no title_key (v8)."""
+    from archive.store import _statements
 
     con = sqlite3.connect(path)
     for stmt in ("DROP TRIGGER records_ad", "DROP TRIGGER records_au", "DROP TABLE records_fts",
-                 "ALTER TABLE records DROP COLUMN tags"):
+                 "ALTER TABLE records DROP COLUMN tags", "DROP TABLE stats_groups", "DROP INDEX records_titles",
+                 "ALTER TABLE records DROP COLUMN title_key"):
         con.execute(stmt)
     for stmt in _statements((MIGRATIONS / "001_initial.sql").read_text(encoding="utf-8")):
         if "records_fts" in stmt:
@@ -259,7 +261,7 @@ def test_migration_from_v2_indexes_filter_tags(tmp_path):
     assert all(e for e in expected)
     _downgrade_to_v2(path)
     with Archive(path) as a:
-        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == len(list(MIGRATIONS.glob("0*.sql")))
         # the SQL backfill makes the tokens ingest makes
         assert {i: sorted(t.split()) for i, t in a.conn.execute("SELECT id, tags FROM records")} == tags
         assert [sorted(h.id for h in a.search(q, f).hits) for q, f in queries] == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from extractor import extract
 
 P = [
@@ -133,3 +135,76 @@ def test_a_box_heading_word_inside_the_article_is_kept():
                   f"<p>{P[2]}</p></div>")
     r = extract(html)
     assert r.text == "\n\n".join(["Thông báo", *P])
+
+
+# --- the lean tree builder builds BeautifulSoup's own tree -------------------------------------
+
+_TRICKY = [
+    "", "x", "<p>", "<p>a\r\nb</p><p> \x0c </p><pre>  \n </pre><textarea> </textarea><div hidden>h</div>",
+    "<meta charset=utf-8><meta http-equiv='Content-Type' content='text/html; charset=utf-8'>"
+    "<p class=' a  b ' id=x>x<!-- c --><!----><![CDATA[z]]><?pi x?></p><script>a<b</script><style>s</style>"
+    "<template>t</template><rt>r</rt><rp>p</rp>",
+    "<table><tr><td headers='a b'>1<td>2</table><a rel='x y' href=/>l</a><b><i>x</b>y</i><p>unclosed<div>z",
+    "<!DOCTYPE html><html xmlns:fb='http://ogp.me/ns/fb#'><body fb:x='1'><svg xmlns='http://www.w3.org/2000/svg'>"
+    "<a xlink:href='x'>t</a></svg><fb:like>q</fb:like></body></html>",
+]
+
+
+def _same_tree(markup: str) -> int:
+    """Node-for-node comparison of every attribute of every node, links mapped to positions."""
+    from bs4 import BeautifulSoup, PageElement, Tag
+
+    from extractor.soup import parse_html
+
+    def nodes(root: Tag) -> list:
+        out, stack = [], [root]
+        while stack:
+            n = stack.pop()
+            out.append(n)
+            if isinstance(n, Tag):
+                stack.extend(reversed(n.contents))
+        return out
+
+    def comparable(v, pos: dict[int, int]):
+        if isinstance(v, PageElement):
+            return ("node", pos.get(id(v)), type(v).__name__)
+        if isinstance(v, dict):
+            return type(v).__name__, [(k, comparable(x, pos)) for k, x in v.items()]
+        if isinstance(v, list):
+            return type(v).__name__, [comparable(x, pos) for x in v]
+        if isinstance(v, set | frozenset):
+            return type(v).__name__, sorted(map(repr, v))
+        return type(v).__name__, repr(v)
+
+    stock, lean = BeautifulSoup(markup, "lxml"), parse_html(markup)
+    a, b = nodes(stock), nodes(lean)
+    assert len(a) == len(b)
+    pa, pb = {id(n): i for i, n in enumerate(a)}, {id(n): i for i, n in enumerate(b)}
+    for x, y in zip(a[1:], b[1:], strict=True):
+        assert type(x) is type(y) and str(x) == str(y)
+        assert list(vars(x)) == list(vars(y))
+        for key in vars(x):
+            assert comparable(vars(x)[key], pa) == comparable(vars(y)[key], pb), key
+    assert [pa[id(n)] for n in stock.descendants] == [pb[id(n)] for n in lean.descendants]
+    assert stock.decode() == lean.decode()
+    return len(a)
+
+
+def test_lean_builder_builds_the_stock_tree_on_tricky_markup():
+    for markup in _TRICKY:
+        _same_tree(markup)
+    _same_tree(chrome("<div class='content-detail'>" + "".join(f"<p>{p}</p>" for p in P) + "</div>"))
+
+
+def test_lean_builder_builds_the_stock_tree_on_corpus_pages(corpus_dir):
+    """One page of every corpus template (the whole corpus takes seconds; the templates are what
+    vary the markup)."""
+    import json
+
+    from extractor.decode import decode
+
+    by_template: dict[str, Path] = {}
+    for gold in sorted((corpus_dir / "gold").glob("*.json")):
+        by_template.setdefault(json.loads(gold.read_text("utf-8"))["template"], corpus_dir / "pages" / f"{gold.stem}.html")
+    assert len(by_template) >= 5
+    assert sum(_same_tree(decode(p.read_bytes()).text) for p in by_template.values()) > 1_000

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.facts import find_facts, read_facts, summarise
-from extractor.facts_nlp import split_sentences
+from extractor.facts_nlp import fold_same_length, split_sentences
 from models.record import Fact, Locality
 from models.text import normalize
 
@@ -368,3 +368,57 @@ def test_any_text_gives_well_formed_facts(text: str) -> None:
     for f in got.headline_only:  # no evidence in the text: an empty span at 0
         assert (f.evidence.start, f.evidence.end) == (0, 0)
     summarise(got.facts, DISTRICT, headline_only=got.headline_only)
+
+
+# --- lazy word segmentation gives what eager segmentation gave ------------------------------------
+
+
+def _eager(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, int, bool]]:
+    """Reference: (piece, offset, starts a word) of every piece of a sentence, windows segmented by
+    underthesea's word_tokenize, the stretches between them split on spaces."""
+    from extractor.facts_nlp import _PIECE, _segment_words
+
+    out: list[tuple[str, int, bool]] = []
+    bounds = [0] + [x for w in windows for x in w] + [len(text)]
+    for n in range(len(bounds) - 1):
+        lo, hi = bounds[n], bounds[n + 1]
+        words = _segment_words(text[lo:hi]) if n % 2 else text[lo:hi].split()
+        cursor = lo
+        for word in words:
+            first = True
+            for piece in _PIECE.findall(word):
+                pos = text.find(piece, cursor)
+                if pos < 0:
+                    continue
+                cursor = pos + len(piece)
+                out.append((piece, pos, first))
+                first = False
+    return out
+
+
+def test_lazy_word_starts_equal_eager_segmentation(corpus_dir) -> None:
+    import json
+
+    from extractor.facts_nlp import _PIECE, _segment_words, _tokenize, engine
+
+    texts = [normalize("Theo tin_bài __số 1.234,5.6 của đ/c Hùng ngày thứ ba, Đảng bộ tỉnh Hà Nam kết nạp ba mươi lăm "
+                       "đảng viên; năm 2023 có 5 đảng viên mới, mười hai quần chúng ưu tú và một trăm linh năm đồng "
+                       "chí nhận Huy hiệu 30 năm tuổi Đảng.")]
+    for gold in sorted((corpus_dir / "gold").glob("*.json")):
+        texts.append(json.loads(gold.read_text("utf-8"))["text"])
+    eng, windows = engine(), 0
+    for text in texts:
+        for s, e in split_sentences(text):
+            if not eng.wanted(fold_same_length(text[s:e])):
+                continue
+            sent = eng._parse_text(text[s:e])
+            spans = [(lo, hi) for _t, lo, hi, _k in sent.word_start.windows]
+            for lo, hi in spans:  # the tokenizer's pieces are the segmented words' pieces
+                window = sent.text[lo:hi]
+                assert [p for t in _tokenize(window) for p in _PIECE.findall(t)] == \
+                       [p for w in _segment_words(window) for p in _PIECE.findall(w)]
+            # every syllable, and its word-start flag asked lazily, is the eager one
+            got = [(o, st, sent.word_start[i]) for i, (o, st) in enumerate(zip(sent.orig, sent.starts, strict=True))]
+            assert got == _eager(sent.text, spans)
+            windows += len(spans)
+    assert windows > 100
