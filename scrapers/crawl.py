@@ -7,34 +7,33 @@ then the frontier marks the URL settled. Dying anywhere before the last step lea
 ``in-progress``; the next run puts it back in the queue and fetches it again (its earlier WARC
 copy, if any, is harmless; ingest is idempotent).
 
-Extraction runs in a pool of warm worker processes (``extract_workers``, default: one per core
-but the event loop's, at most four), so parsing neither holds the event loop's GIL nor shares its
-core; with ``extract_workers=0`` (the default on one core) it runs in a thread of this process.
-The pool lives as long as the process and is shared by successive crawls, so its start-up (spaCy,
-gazetteer, underthesea: seconds) is paid once and overlaps the first robots.txt and listing fetches.
+Extraction runs in warm worker processes (:mod:`scrapers.workers`; ``extract_workers``, default:
+one per core but the event loop's, at most four), so parsing neither holds the event loop's GIL
+nor shares its core; with ``extract_workers=0`` (the default on one core) it runs in a thread of
+this process. The pool lives as long as the process and is shared by successive crawls, so its
+start-up (spaCy, gazetteer, underthesea: seconds) is paid once and overlaps the first robots.txt
+and listing fetches.
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
-import multiprocessing
 import os
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from models.errors import InputError, StoreError, VnnewsError
+from models.errors import InputError, StoreError
+from models.record import Record
 from models.text import canonical_url
 from scrapers import discover
 from scrapers.fetch import (
@@ -50,9 +49,11 @@ from scrapers.fetch import (
 from scrapers.frontier import Entry, Frontier, host_of
 from scrapers.robots import RobotsCache
 from scrapers.warc import Stored, WarcWriter, repair_tail
+from scrapers.workers import ExtractPool, extract_page, shared_pool
 
 SCOPES = ("same-host", "same-domain", "list")
 _HOST_QUANTUM = 50  # URLs a worker takes from one host before letting another host in
+_INLINE_WARC_BYTES = 256 * 1024  # bigger exchanges are compressed in the writer thread
 
 
 @dataclass
@@ -118,6 +119,7 @@ class Crawler:
         self.done = 0
         self.stop = False
         self.noted_files: set[str] = set()  # WARC files already in crawl_files
+        self.fresh: set[str] = set()  # URLs first inserted into the frontier by this process
         self.extract_cpu = 0.0  # CPU seconds spent in the extractor (benchmarks separate it out)
 
     # -- scope and queue -----------------------------------------------------------------------
@@ -134,9 +136,13 @@ class Crawler:
         return self._in_scope(f"http://{host}/")
 
     def _enqueue(self, entries: list[Entry]) -> None:
-        for e in self.frontier.add(entries):
+        self._queue_new(self.frontier.add(entries))
+
+    def _queue_new(self, added: list[Entry]) -> None:
+        for e in added:
             if e.state == "queued":
                 self.queues.setdefault(host_of(e.url), deque()).append(e)
+                self.fresh.add(e.url)
         self.wake.set()
 
     def _links_to_entries(self, links: list[discover.Link], source: str, depth: int) -> list[Entry]:
@@ -216,7 +222,8 @@ class Crawler:
                                          "description": f"vnnews crawl run {run_id}: {' '.join(self.o.seeds)}"},
                                    sync=self.o.fsync)
             self.io = ThreadPoolExecutor(1, thread_name_prefix="warc")
-            self.cpu, own_cpu = _extraction_executor(self.o.extract_workers)
+            self.pool = extraction_pool(self.o.extract_workers)
+            self.cpu = ThreadPoolExecutor(1, thread_name_prefix="extract") if self.pool is None else None
             self.fetcher = Fetcher(
                 user_agent=self.o.user_agent, delay=self.o.delay,
                 timeout=httpx.Timeout(self.o.timeout, connect=min(10.0, self.o.timeout), pool=2 * self.o.timeout),
@@ -248,7 +255,7 @@ class Crawler:
                         raise group.exceptions[0] from None
             finally:
                 await self.fetcher.aclose()
-                if own_cpu:
+                if self.cpu is not None:
                     self.cpu.shutdown(wait=True)
                 await asyncio.get_running_loop().run_in_executor(self.io, self.warc.close)
                 self.io.shutdown(wait=True)
@@ -347,7 +354,8 @@ class Crawler:
             return
         # No "in-progress" write here: a URL killed in flight is simply still queued, and one
         # transaction per URL (the settle) is all a crash-safe frontier needs.
-        row = self.frontier.get(url)
+        # A URL this run discovered has no earlier capture to revalidate: no need to look it up.
+        row = None if url in self.fresh else self.frontier.get(url)
         if self.budget is not None:
             self.budget -= 1
         revisit = row is not None and row["payload_digest"] and row["warc_record_id"]
@@ -363,18 +371,16 @@ class Crawler:
         if result.outcome == "not-modified":
             exchanges, last = result.exchanges[:-1], result.exchanges[-1]
             if exchanges:
-                stored = await loop.run_in_executor(self.io, self.warc.write_exchanges, exchanges)
+                await self._write(exchanges)
             ref = Stored(row["warc_path"], row["warc_offset"], row["warc_record_id"], row["warc_date"],
                          row["payload_digest"])
-            await loop.run_in_executor(
-                self.io, lambda: self.warc.write_revisit(last, refers_to=ref, refers_to_uri=result.final_url,
-                                                         payload_digest=row["payload_digest"]))
-            self._note_files()
+            self.warc.write_revisit(last, refers_to=ref, refers_to_uri=result.final_url,
+                                    payload_digest=row["payload_digest"], sync=False)
+            await self._durable()
             self._settle(url, "not-modified", None, t0, **common)
             return
         if result.exchanges:
-            stored = await loop.run_in_executor(self.io, self.warc.write_exchanges, result.exchanges)
-            self._note_files()
+            stored = await self._write(result.exchanges)
         if result.outcome != "fetched":
             self._settle(url, result.outcome, result.reason, t0, **common)
             return
@@ -385,36 +391,60 @@ class Crawler:
             "warc_record_id": final.record_id, "warc_date": final.date,
         }
         reason = None
+        found: list[Entry] = []  # links it leads to: stored with its settle, in one transaction
         ctype = result.content_type
         is_html = ctype in HTML_TYPES or (not ctype and b"<html" in result.body[:2048].lower())
         if is_html and e.kind != "page" and self.o.scope != "list":
             # Articles are leaves: their sidebars and menus lead to more of the same portal, which
             # the listings, sitemaps and feeds already cover (and old sidebars to many dead links).
             links, _ = discover.links_from_html(result.body, result.final_url, since=self.o.since)
-            self._enqueue(self._links_to_entries(links, url, e.depth))
+            found = self._links_to_entries(links, url, e.depth)
         elif not is_html:
             links = discover.parse_xml_links(result.body, result.final_url, since=self.o.since)
-            self._enqueue(self._links_to_entries(links, url, e.depth))
+            found = self._links_to_entries(links, url, e.depth)
         if is_html and (e.kind == "page" or discover.is_article_page(result.body)):
             charset = _charset(result.headers.get("content-type"))
+            fetched_at = _iso(final.date)
             try:
-                record, reason, cpu = await loop.run_in_executor(self.cpu, _extract, result.body,
-                                                                 result.final_url, charset, final.date)
+                if self.pool is not None:
+                    doc, reason, cpu = await self.pool.run(result.body, result.final_url, charset, fetched_at)
+                else:
+                    doc, reason, cpu = await loop.run_in_executor(self.cpu, extract_page, result.body,
+                                                                  result.final_url, charset, fetched_at)
                 self.extract_cpu += cpu
-            except BrokenProcessPool:  # a worker died (OOM, segfault): this page fails, the pool is rebuilt
-                _drop_pool(self.cpu)
-                self.cpu, _ = _extraction_executor(self.o.extract_workers)
-                record, reason = None, "extract: extraction worker died"
+                record = Record.model_validate_json(doc) if doc is not None else None
             except Exception as err:  # noqa: BLE001 - an extractor bug must not stop the crawl
                 record, reason = None, f"extract: {type(err).__name__}: {err}"[:300]
             if record is not None:
                 fields["ingest"] = self.archive.ingest(record, warc_path=final.path, warc_offset=final.offset)
                 fields["record_id"] = record.id
                 fields["facts"] = len(record.facts)
-        self._settle(url, "fetched", reason, t0, **fields)
+        self._settle(url, "fetched", reason, t0, found=found, **fields)
 
-    def _settle(self, url: str, state: str, reason: str | None, t0: float, **fields: Any) -> None:
-        self.frontier.settle(url, state, reason, ms=int((time.monotonic() - t0) * 1000), **fields)
+    async def _write(self, exchanges: list[Any]) -> list[Stored]:
+        """Exchanges into the WARC, durable (fsynced, when the crawl syncs) before this returns.
+
+        Pages are compressed and written right here (a fraction of a millisecond: cheaper than a
+        hop to the writer thread); only the fsync, and a rare big body, go to that thread."""
+        if sum(len(ex.raw_body) for ex in exchanges) > _INLINE_WARC_BYTES:
+            stored = await asyncio.get_running_loop().run_in_executor(
+                self.io, lambda: self.warc.write_exchanges(exchanges, sync=False))
+        else:
+            stored = self.warc.write_exchanges(exchanges, sync=False)
+        await self._durable()
+        return stored
+
+    async def _durable(self) -> None:
+        self._note_files()
+        if self.o.fsync:
+            await asyncio.get_running_loop().run_in_executor(self.io, self.warc.sync_through, self.warc.written)
+
+    def _settle(self, url: str, state: str, reason: str | None, t0: float, found: list[Entry] | None = None,
+                **fields: Any) -> None:
+        added = self.frontier.settle(url, state, reason, ms=int((time.monotonic() - t0) * 1000), found=found,
+                                     **fields)
+        if found:
+            self._queue_new(added)
         self.done += 1
         if state == "failed":
             self.errors += 1
@@ -424,89 +454,27 @@ class Crawler:
             self.progress.update()
 
 
+@lru_cache(maxsize=256)
 def _charset(content_type: str | None) -> str | None:
+    # Cached: a portal sends the same few Content-Type values, and parsing one with the email
+    # package costs more than the rest of the page's bookkeeping.
     from scrapers.inputs import charset_of
 
     return charset_of(content_type)
 
 
-def _extract(body: bytes, url: str, charset: str | None, fetched_at: str) -> tuple[Any, str | None, float]:
-    """Runs in an extraction worker: (record or None, why not, CPU seconds it took).
-
-    Errors come back as values, not exceptions: an exception class that does not pickle would
-    otherwise turn one bad page into a broken pool."""
-    from extractor import extract
-
-    t = time.thread_time()
-    try:
-        record = extract(body, url, http_charset=charset, fetched_at=_iso(fetched_at))
-    except VnnewsError as err:
-        return None, f"extract: {err.message}", time.thread_time() - t
-    except Exception as err:  # noqa: BLE001 - an extractor bug must not stop the crawl
-        return None, f"extract: {type(err).__name__}: {err}"[:300], time.thread_time() - t
-    return record, None, time.thread_time() - t
-
-
 # -- the extraction pool -----------------------------------------------------------------------
 
-_POOL: tuple[int, int, ProcessPoolExecutor] | None = None  # (owner pid, workers, pool)
-_POOL_LOCK = threading.Lock()
-
-
-def _extraction_executor(workers: int | None) -> tuple[Executor, bool]:
-    """The executor pages are extracted in, and whether the caller must shut it down.
-
-    Processes are spawned (never forked: this process runs threads and an event loop) and kept
-    for the life of the process; a forked child does not reuse its parent's pool."""
-    global _POOL
-    if workers is None:  # one core stays with the crawler's event loop (fetch, WARC, SQLite)
+def extraction_pool(workers: int | None) -> ExtractPool | None:
+    """The warm worker processes pages are extracted in (None: extract in a thread of this
+    process). Default: one per core but the event loop's, at most four."""
+    if workers is None:
         workers = min(4, (os.cpu_count() or 1) - 1)
-    if workers == 0:
-        return ThreadPoolExecutor(1, thread_name_prefix="extract"), True
-    with _POOL_LOCK:
-        if _POOL is None or _POOL[0] != os.getpid() or _POOL[1] != workers:
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_warm_worker, initargs=(os.getpid(),))
-            for _ in range(workers):  # start loading now, while robots.txt and listings are fetched
-                pool.submit(time.sleep, 0)
-            if _POOL is not None and _POOL[0] == os.getpid():
-                _POOL[2].shutdown(wait=False, cancel_futures=True)
-            _POOL = (os.getpid(), workers, pool)
-        return _POOL[2], False
-
-
-def _drop_pool(executor: Executor) -> None:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is not None and _POOL[2] is executor:
-            _POOL = None
-    executor.shutdown(wait=False, cancel_futures=True)
-
-
-@atexit.register
-def _close_pool() -> None:
-    if _POOL is not None and _POOL[0] == os.getpid():
-        _POOL[2].shutdown(wait=True, cancel_futures=True)
-
-
-def _warm_worker(parent: int) -> None:
-    """Worker start-up: load the extractor once, and leave when the parent is gone.
-
-    A crawl killed with ``kill -9`` cannot shut its pool down; the workers would wait forever on
-    their task queue, so each watches its parent and exits once it has been orphaned."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
-    from extractor import extract
-
-    extract(b"<html><body><h1>Tin</h1><p>Chi b\xe1\xbb\x99 h\xe1\xbb\x8dp.</p></body></html>", "http://127.0.0.1/a")
+    return shared_pool(workers) if workers > 0 else None
 
 
 def _iso(warc_date: str) -> str:
-    dt = datetime.strptime(warc_date, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    dt = datetime.fromisoformat(warc_date.removesuffix("Z")).replace(tzinfo=UTC)
     return dt.replace(microsecond=0).isoformat()
 
 

@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -83,8 +83,12 @@ def site_domain(url: str) -> str:
     return extract_domain(url, fast=True) or host
 
 
+@lru_cache(maxsize=65536)
 def filter_reason(url: str) -> str | None:
-    """Why a URL is not worth fetching as a page, or None."""
+    """Why a URL is not worth fetching as a page, or None.
+
+    Cached, like :func:`looks_like_article`: a portal repeats its menus and its pager's page
+    numbers on every listing page, so most links a crawl classifies it has classified before."""
     r = rules()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -103,6 +107,7 @@ def filter_reason(url: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def looks_like_article(url: str) -> bool:
     r = rules()
     parts = urlsplit(url)
@@ -113,16 +118,25 @@ def looks_like_article(url: str) -> bool:
 
 
 def looks_like_pagination(url: str, text: str = "", rel: str = "") -> bool:
-    r = rules()
-    if "next" in rel.lower().split():
+    if "next" in rel.lower().split() or _paged_url(url):
         return True
     t = fold(" ".join(text.split()))
-    if t and (t in r.next_texts or t.isdigit()):
-        return True
+    return bool(t) and (t in rules().next_texts or t.isdigit())
+
+
+@lru_cache(maxsize=65536)
+def _paged_url(url: str) -> bool:
+    r = rules()
     parts = urlsplit(url)
     if any(k.lower() in r.page_keys and v.isdigit() for k, v in parse_qsl(parts.query)):
         return True
     return any(rx.search(parts.path) for rx in r.page_paths)
+
+
+@lru_cache(maxsize=65536)
+def _absolute(base: str, href: str) -> str:
+    """The canonical URL an href names (ValueError when it names none)."""
+    return canonical_url(urljoin(base, href))
 
 
 def _item_date(a: html.HtmlElement) -> date | None:
@@ -153,6 +167,8 @@ def links_from_html(body: bytes | str, base_url: str, *, since: date | None = No
         if b.get("href"):
             base = urljoin(base_url, b.get("href"))
             break
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}/"
     out: dict[str, Link] = {}
     reached = False
     pagination: list[str] = []
@@ -160,8 +176,14 @@ def links_from_html(body: bytes | str, base_url: str, *, since: date | None = No
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
+        if href.startswith(("http://", "https://")):
+            against = ""  # an absolute URL does not depend on the page it is on
+        elif href[0] == "/" and href[:2] != "//":
+            against = origin  # a path-absolute one only on the page's origin: one entry per site
+        else:
+            against = base
         try:
-            url = canonical_url(urljoin(base, href))
+            url = _absolute(against, href)
         except ValueError:
             continue
         if url in out:

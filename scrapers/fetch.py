@@ -239,6 +239,7 @@ class Fetcher:
         inner = transport or _PerHostPools(max_hosts=max(64, max_connections))
         if resolve:
             inner = _ResolveTransport(inner, resolve)
+        self.transport = inner  # requests go straight to it: see _one
         self.client = httpx.AsyncClient(
             transport=inner,
             timeout=timeout or httpx.Timeout(connect=10.0, read=20.0, write=10.0, pool=30.0),
@@ -390,10 +391,16 @@ class Fetcher:
         date = datetime.now(UTC)
         request = self.client.build_request("GET", url, headers=cond)
         async with asyncio.timeout(self.deadline):
-            response = await self.client.send(request, stream=True)
+            # Not client.send(): its auth, redirect and event-hook machinery costs more CPU than the
+            # rest of a request, and redirects are followed by hand here anyway (every hop kept).
+            # Cookies a portal sets are still kept and sent back, as a browser would.
+            response = await self.transport.handle_async_request(request)
+            response.request = request
             try:
                 status = response.status_code
                 headers = response.headers
+                if "set-cookie" in headers:
+                    self.client.cookies.extract_cookies(response)
                 stream = response.extensions.get("network_stream")
                 peer = stream.get_extra_info("server_addr") if stream is not None else None
                 limit = cap if 200 <= status < 300 else _KEEP_BODY_OF_ERRORS

@@ -87,7 +87,7 @@ _SETTABLE = frozenset(_COLUMNS) - {"url", "host", "discovered_at"}
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def host_of(url: str) -> str:
@@ -172,22 +172,25 @@ class Frontier:
 
     def add(self, entries: Iterable[Entry]) -> list[Entry]:
         """Insert URLs not seen before (one transaction); returns the ones that were new."""
-        now = _now()
-        added: list[Entry] = []
         self._tx("BEGIN IMMEDIATE")
         try:
-            for e in entries:
-                cur = self._tx(
-                    "INSERT OR IGNORE INTO crawl_urls(url, host, kind, state, reason, depth, source, listed_date,"
-                    " run_id, discovered_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (e.url, host_of(e.url), e.kind, e.state, e.reason, e.depth, e.source, e.listed_date,
-                     self.run_id, now, now))
-                if cur.rowcount:
-                    added.append(e)
+            added = self._insert(entries, _now())
             self._tx("COMMIT")
         except BaseException:
             self._tx("ROLLBACK")
             raise
+        return added
+
+    def _insert(self, entries: Iterable[Entry], now: str) -> list[Entry]:
+        added: list[Entry] = []
+        for e in entries:
+            cur = self._tx(
+                "INSERT OR IGNORE INTO crawl_urls(url, host, kind, state, reason, depth, source, listed_date,"
+                " run_id, discovered_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (e.url, host_of(e.url), e.kind, e.state, e.reason, e.depth, e.source, e.listed_date,
+                 self.run_id, now, now))
+            if cur.rowcount:
+                added.append(e)
         return added
 
     def requeue(self, url: str, kind: str) -> bool:
@@ -205,8 +208,10 @@ class Frontier:
         return self._tx("SELECT * FROM crawl_urls WHERE url=?", (url,)).fetchone()
 
     def settle(self, url: str, state: str, reason: str | None = None, *, ms: int | None = None,
-               **fields: object) -> None:
-        """Final state of a URL for this run, plus a crawl-log line, in one transaction."""
+               found: Iterable[Entry] | None = None, **fields: object) -> list[Entry]:
+        """Final state of a URL for this run, plus a crawl-log line and the URLs ``found`` on it,
+        in one transaction (a page's links are stored exactly when the page is: a crash before
+        that refetches the page and finds them again). Returns the found URLs that were new."""
         if state not in STATES:
             raise ValueError(state)
         bad = set(fields) - _SETTABLE
@@ -218,6 +223,7 @@ class Frontier:
         sets = ",".join(f"{k}=?" for k in cols)
         self._tx("BEGIN IMMEDIATE")
         try:
+            added = self._insert(found, now) if found else []
             self._tx(f"UPDATE crawl_urls SET {sets} WHERE url=?", (*cols.values(), url))
             self._tx("INSERT INTO crawl_log(run_id, at, url, state, reason, http_status, attempts, ms)"
                      " VALUES (?,?,?,?,?,?,?,?)",
@@ -226,6 +232,7 @@ class Frontier:
         except BaseException:
             self._tx("ROLLBACK")
             raise
+        return added
 
     # -- WARC files ---------------------------------------------------------------------------
 

@@ -3,6 +3,9 @@
 warcio's ``capture_http`` cannot see httpx, so records are built here from the bytes the fetcher
 kept. Each record is its own gzip member and every exchange is flushed and fsynced before the
 frontier marks the URL done: after ``kill -9`` a URL marked fetched always has its bytes on disk.
+
+warcio builds every record; a request/response pair is built into memory first, so an exchange is
+one ``write`` under the lock and a big page never holds up another writer.
 A file being written when the process died may end in a half record; :func:`repair_tail` cuts it
 back to the last complete record so every file passes ``warcio check``.
 """
@@ -39,7 +42,7 @@ class Stored:
 
 
 def _warc_date(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 class WarcWriter:
@@ -63,6 +66,8 @@ class WarcWriter:
         self._fh = None
         self._writer: WARCWriter | None = None
         self._lock = threading.Lock()  # records of one exchange stay together, whoever writes
+        self.written = 0  # writes so far; :meth:`sync` takes one as "durable up to here"
+        self._synced = 0
 
     @property
     def current(self) -> str | None:
@@ -93,61 +98,96 @@ class WarcWriter:
         assert self._writer is not None
         return self._writer
 
-    def _commit(self) -> None:
+    def _commit(self, sync: bool | None = None) -> None:
         assert self._fh is not None
         self._fh.flush()
-        if self.sync:
+        self.written += 1
+        if self.sync if sync is None else sync:
             os.fsync(self._fh.fileno())
+            self._synced = self.written
 
-    @staticmethod
-    def _http_headers(ex: Exchange) -> StatusAndHeaders:
-        headers = [(k, v) for k, v in ex.response_headers if k.lower() not in _HOP_BY_HOP]
-        # The body is stored de-chunked: say so with a true length.
-        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-        headers.append(("Content-Length", str(len(ex.raw_body))))
-        return StatusAndHeaders(f"{ex.status} {ex.reason}".strip(), headers, protocol=ex.http_version)
+    def sync_through(self, mark: int) -> None:
+        """fsync, unless an fsync since write number ``mark`` already made it durable.
 
-    def write_exchanges(self, exchanges: list[Exchange]) -> list[Stored]:
-        """request + response for each exchange (redirect hops included), then flush+fsync."""
+        For writes made with ``sync=False``: the crawler writes on its event loop and waits for
+        this in a thread, and concurrent pages share one fsync. The file is synced through a
+        duplicate descriptor, outside the lock, so writers never wait for the disk; a file
+        rotated away in the meantime was fsynced when it was closed."""
         with self._lock:
-            return self._write_exchanges(exchanges)
+            if self._synced >= mark or self._fh is None:
+                return
+            fd, upto = os.dup(self._fh.fileno()), self.written
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        with self._lock:
+            self._synced = max(self._synced, upto)
 
-    def _write_exchanges(self, exchanges: list[Exchange]) -> list[Stored]:
-        writer = self._ensure()
-        assert self._fh is not None
-        stored: list[Stored] = []
-        for ex in exchanges:
-            date = _warc_date(ex.date)
-            req_headers = StatusAndHeaders(f"GET {ex.request_target} {ex.http_version}", ex.request_headers,
-                                           is_http_request=True)
-            response_headers = {"WARC-Date": date}
-            if ex.ip:
-                response_headers["WARC-IP-Address"] = ex.ip
-            if ex.truncated:
-                response_headers["WARC-Truncated"] = "length"
-            response = writer.create_warc_record(ex.url, "response", payload=BytesIO(ex.raw_body),
-                                                 length=len(ex.raw_body), http_headers=self._http_headers(ex),
-                                                 warc_headers_dict=response_headers)
-            rid = response.rec_headers.get_header("WARC-Record-ID")
-            request = writer.create_warc_record(ex.url, "request", payload=BytesIO(b""), length=0,
-                                                http_headers=req_headers,
-                                                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": rid})
-            offset = self._fh.tell()
-            writer.write_record(response)
-            writer.write_record(request)
-            stored.append(Stored(self.files[-1], offset, rid, date,
-                                 response.rec_headers.get_header("WARC-Payload-Digest") or ""))
-        self._commit()
+    @classmethod
+    def _http_headers(cls, ex: Exchange) -> StatusAndHeaders:
+        return StatusAndHeaders(f"{ex.status} {ex.reason}".strip(), cls._response_headers(ex),
+                                protocol=ex.http_version)
+
+    def write_exchanges(self, exchanges: list[Exchange], *, sync: bool | None = None) -> list[Stored]:
+        """request + response for each exchange (redirect hops included), then flush and fsync
+        (``sync=False``: no fsync yet, see :meth:`sync_through`). Records are compressed before
+        the lock is taken, so a big page never holds up another writer."""
+        built = [self._records(ex) for ex in exchanges]
+        with self._lock:
+            self._ensure()
+            assert self._fh is not None
+            offset, path = self._fh.tell(), self.files[-1]
+            stored: list[Stored] = []
+            for response, request, rid, date, digest in built:
+                stored.append(Stored(path, offset, rid, date, digest))
+                offset += len(response) + len(request)
+            self._fh.write(b"".join(part for b in built for part in b[:2]))
+            self._commit(sync)
         return stored
 
+    def _records(self, ex: Exchange) -> tuple[bytes, bytes, str, str, str]:
+        """(response member, request member, response record id, WARC-Date, payload digest), built by
+        warcio into memory, so the file gets one write per exchange under the lock."""
+        date = _warc_date(ex.date)
+        extra = {"WARC-Date": date}
+        if ex.ip:
+            extra["WARC-IP-Address"] = ex.ip
+        if ex.truncated:
+            extra["WARC-Truncated"] = "length"
+        out = BytesIO()
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        response = writer.create_warc_record(ex.url, "response", payload=BytesIO(ex.raw_body),
+                                             length=len(ex.raw_body), http_headers=self._http_headers(ex),
+                                             warc_headers_dict=extra)
+        rid = response.rec_headers.get_header("WARC-Record-ID")
+        request = writer.create_warc_record(
+            ex.url, "request", payload=BytesIO(b""), length=0,
+            http_headers=StatusAndHeaders(f"GET {ex.request_target} {ex.http_version}", ex.request_headers,
+                                          is_http_request=True),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": rid})
+        writer.write_record(response)
+        split = out.tell()
+        writer.write_record(request)
+        data = out.getvalue()
+        return data[:split], data[split:], rid, date, response.rec_headers.get_header("WARC-Payload-Digest")
+
+    @staticmethod
+    def _response_headers(ex: Exchange) -> list[tuple[str, str]]:
+        # The body is stored de-chunked: say so with a true length.
+        headers = [(k, v) for k, v in ex.response_headers
+                   if k.lower() not in _HOP_BY_HOP and k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(ex.raw_body))))
+        return headers
+
     def write_revisit(self, ex: Exchange, *, refers_to: Stored | None, refers_to_uri: str,
-                      payload_digest: str) -> Stored:
+                      payload_digest: str, sync: bool | None = None) -> Stored:
         """A 304 answer to a conditional GET: a revisit (server-not-modified) plus its request."""
         with self._lock:
-            return self._write_revisit(ex, refers_to, refers_to_uri, payload_digest)
+            return self._write_revisit(ex, refers_to, refers_to_uri, payload_digest, sync)
 
     def _write_revisit(self, ex: Exchange, refers_to: Stored | None, refers_to_uri: str,
-                       payload_digest: str) -> Stored:
+                       payload_digest: str, sync: bool | None) -> Stored:
         writer = self._ensure()
         assert self._fh is not None
         date = _warc_date(ex.date)
@@ -168,7 +208,7 @@ class WarcWriter:
         offset = self._fh.tell()
         writer.write_record(revisit)
         writer.write_record(request)
-        self._commit()
+        self._commit(sync)
         return Stored(self.files[-1], offset, rid, date, payload_digest)
 
     def close(self) -> None:

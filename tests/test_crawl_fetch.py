@@ -55,6 +55,26 @@ def test_conditional_get_gives_not_modified(server):
     assert second.outcome == "not-modified" and second.exchanges[-1].status == 304
 
 
+def test_a_session_cookie_set_by_the_portal_is_sent_back(server):
+    """Some portals hand out a session cookie and expect it back (as a browser does); the WARC request
+    record then shows the cookie that was sent."""
+    def handler(req):
+        if req.path == "/login-free.html":
+            return Reply(body="<html>a</html>", headers=[("Set-Cookie", "ASP.NET_SessionId=abc123; path=/")])
+        return Reply(body=f"<html>{req.headers.get('cookie', 'none')}</html>")
+
+    server.handler = handler
+
+    async def go():
+        async with _fetcher() as f:
+            await f.fetch(server.url("/login-free.html"))
+            return await f.fetch(server.url("/b.html"))
+
+    second = _run(go())
+    assert second.body == b"<html>ASP.NET_SessionId=abc123</html>"
+    assert ("Cookie", "ASP.NET_SessionId=abc123") in [(k.title(), v) for k, v in second.exchanges[-1].request_headers]
+
+
 def test_gzip_body_is_decoded_but_kept_raw_for_the_warc(server):
     page = "<html><body>Đảng viên mới</body></html>".encode()
     server.routes["/gz"] = Reply(body=gzip.compress(page), headers=[("Content-Encoding", "gzip")])
