@@ -40,7 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from archive.filters import Filters, build_where, check_value_filters, parse_day
+from archive.filters import Filters, build_where, check_value_filters
 from models.errors import QueryError
 
 STATS_KINDS = ("new_members", "transfers", "badges")
@@ -111,8 +111,8 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
     """One entry per (place, period): its latest-published value, report count and distinct values.
 
     One GROUP BY over the filter's headline rows (migration 007): a place filter takes its records'
-    rids from the ``record_places`` index and looks their figures up by (rid, kind); a date filter is
-    a range of the covering ``headlines_day`` index. Rules 1-2 are aggregates: reports, distinct
+    rids from the ``record_places`` index and looks their figures up by (rid, kind); a date filter
+    reads the covering ``headlines_group`` index in group order. Rules 1-2 are aggregates: reports, distinct
     values, and the winner as the greatest ``win_key`` (published, then rid). Display names are read
     once per place. Site and author, which only ``records`` holds, narrow through it."""
     places = build_where(conn, Filters(province=f.province, district=f.district, commune=f.commune,
@@ -124,9 +124,8 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
         params.extend(rec.params)
     depth = BY.index(by)
     time_col = f"h.{per}" if per else "NULL"
-    index = ""
-    if not (f.province or f.district or f.commune or f.site or f.author):  # dates only: choose the index
-        index = f"INDEXED BY {'headlines_group' if _wide(conn, f) else 'headlines_day'}"
+    # Dates only: the covering group index, read in group order (a place filter drives by rid instead).
+    index = "" if (f.province or f.district or f.commune or f.site or f.author) else "INDEXED BY headlines_group"
     # Per group: reports, distinct values, the winner (greatest win_key, its value after '#') and the
     # first row (whose names the place shows). Years and months are functions of the period key.
     groups: dict[tuple[str, str], list] = {}
@@ -150,23 +149,6 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
         out.append(_Group(place=(pf, df, cf), names=names.get(pk, (None, None, None)), t=t, span=_span(prk),
                           value=value, reports=n, values=nv))
     return out
-
-
-def _wide(conn: sqlite3.Connection, f: Filters) -> bool:
-    """Whether a date range spans much of the archive's dates. A narrow range reads its few rows by
-    day and sorts them into groups; a wide one reads every headline in group order (no sort), which
-    at a million records costs 1 s where sorting them costs 3 s."""
-    first, last = conn.execute("SELECT (SELECT min(published_date) FROM records), "
-                               "(SELECT max(published_date) FROM records)").fetchone()
-    if not first or not last:
-        return False
-    try:
-        lo, hi = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
-        a = max(lo, date.fromisoformat(parse_day(f.date_from, end=False))) if f.date_from else lo
-        b = min(hi, date.fromisoformat(parse_day(f.date_to, end=True))) if f.date_to else hi
-    except ValueError:
-        return False
-    return (b - a).days > 0.3 * max(1, (hi - lo).days)
 
 
 def _stored_groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Filters) -> list[_Group]:
