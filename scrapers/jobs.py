@@ -122,10 +122,11 @@ def _expand(paths: Iterable[str]) -> Iterator[str]:
             yield path
 
 
-def ingest_paths(archive: Archive, paths: Iterable[str], *, batch: int = 500) -> JobReport:
-    """Ingest HTML/WARC/JSONL inputs into ``archive``; returns counts and the failures by name."""
+def ingest_paths(archive: Archive, paths: Iterable[str]) -> JobReport:
+    """Ingest HTML/WARC/JSONL inputs into ``archive``; returns counts and the failures by name.
+    Commits follow the archive's batching: every 20,000 records or every 10 seconds."""
     report = JobReport()
-    counts = archive.ingest_many(iter_path_records(paths, report), batch=batch)
+    counts = archive.ingest_many(iter_path_records(paths, report))
     for k, v in counts.items():
         report.counts[k] += v
     return report

@@ -290,7 +290,7 @@ async def test_search_says_when_the_total_is_an_estimate(client: httpx.AsyncClie
     thresholds (1,000 matches, 50,000 records) are lowered so three records cross them."""
     import archive.search
 
-    monkeypatch.setattr(archive.search, "RANK_WINDOW", 1)
+    monkeypatch.setattr(archive.search, "BIG_RANK_WINDOW", 1)
     monkeypatch.setattr(archive.search, "BM25_MAX_RECORDS", 1)
     data = (await client.get("/search", params={"q": "dang vien", "limit": 1})).json()
     assert data["total_exact"] is False and data["total"] >= 1 and len(data["hits"]) == 1

@@ -277,3 +277,24 @@ def test_one_batch_holding_two_versions_of_a_page(tmp_path):
         assert [v["record"]["text"] for v in a.versions(r1.id)] == [r1.text]
         assert a.count() == 2
         assert a.search("ban sua").total == 1
+
+
+def test_a_slow_stream_is_committed_as_it_goes(tmp_path):
+    """Records extracted on the way arrive slowly: a batch closes after ``seconds`` even when it is
+    not full, so another reader (or a crash) sees the progress made so far."""
+    import time
+
+    path = tmp_path / "a.db"
+    counts: list[int] = []
+
+    def slow():
+        for i, rec in enumerate(list(R.values())[:3]):
+            if i:
+                time.sleep(0.3)
+                with sqlite3.connect(path) as con:
+                    counts.append(con.execute("SELECT count(*) FROM records").fetchone()[0])
+            yield rec
+
+    with Archive(path) as a:
+        assert a.ingest_many(slow(), batch=1000, seconds=0.2)["new"] == 3
+    assert counts == [0, 2]  # the first two were committed when the second arrived past 0.2 s

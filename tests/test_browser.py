@@ -188,7 +188,7 @@ def test_estimated_total_reads_khoang(browser, site: str, monkeypatch: pytest.Mo
     wait.until(lambda d: "Tìm thấy 3 bài" in d.find_element(By.ID, "result-count").text)
     assert driver.find_element(By.ID, "next-btn").get_attribute("hidden") is not None
 
-    monkeypatch.setattr(archive.search, "RANK_WINDOW", 1)
+    monkeypatch.setattr(archive.search, "BIG_RANK_WINDOW", 1)
     monkeypatch.setattr(archive.search, "BM25_MAX_RECORDS", 1)
     exact = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
