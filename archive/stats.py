@@ -27,7 +27,7 @@ among the winning figures of step 2. Places are grouped by folded name within th
 
 The heavy lifting is SQL over (place, period) groups (see :func:`_groups`), so Python only walks the
 distinct (place, period) groups. Without a filter on records, those groups are read as kept at
-ingest in ``stats_groups`` (:func:`_stored_groups`; archive/store.py keeps them), which must give the
+ingest in ``stats_groups`` (:func:`_stored_groups`; archive/groups.py keeps them), which must give the
 same answer as grouping every headline.
 """
 

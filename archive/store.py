@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.filters import Filters, fold_place
+from archive.groups import add_to_groups, refresh_groups, win_key
 from archive.search import _WORD, fold_same_length, title_key
 from archive.tags import record_tags
 from models.errors import NotFoundError, StoreError
@@ -464,64 +465,11 @@ def _insert_children(conn: sqlite3.Connection, rows: list[tuple[int, _Prep]], *,
     conn.executemany("INSERT INTO headlines (rowid, rid, record_id, kind, value, province, district, commune, "
                      "province_folded, district_folded, commune_folded, place_key, period_key, year, month, "
                      "published_date, win_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                     [(first + i, *h, _win_key(published[h[0]], h[0])) for i, h in enumerate(heads)])
+                     [(first + i, *h, win_key(published[h[0]], h[0])) for i, h in enumerate(heads)])
     if fresh:
-        _add_to_groups(conn, heads, first, published)
+        add_to_groups(conn, heads, first, published)
     else:
         refresh_groups(conn, {(h[2], h[10], h[11]) for h in heads})
-
-
-_GROUP_COLS = ("kind", "place_key", "period_key", "province_folded", "district_folded", "commune_folded", "province",
-               "district", "commune", "year", "month", "reports", "n_values", "value", "first_row", "win_key")
-
-
-def _win_key(published: str | None, rid: int) -> str:
-    """How reports of one group are ordered by the winner rule (latest wins): published, then rid.
-    Must equal the SQL coalesce(published, '') || printf('%012d', rid) of migrations 005 and 007."""
-    return f"{published or ''}{rid:012d}"
-
-
-def _add_to_groups(conn: sqlite3.Connection, heads: list[tuple], first: int, published: dict[int, str | None]
-                   ) -> None:
-    """Fold new headline rows (rowids ``first``...) into their stats_groups rows in place.
-
-    Recomputing a group reads all its reports (hundreds in a big archive); adding to it reads one
-    row. A value repeats one already in the group (a duplicate, not a new distinct value) when it is
-    the group's winner, or, for groups that already hold several values, when the index finds it among
-    the older rows. The winner is the report with the greatest key (see migrations/005)."""
-    keys = sorted({(h[2], h[10], h[11]) for h in heads})
-    groups: dict[tuple, list] = {}
-    for row in conn.execute(
-            f"SELECT {', '.join('g.' + c for c in _GROUP_COLS)} FROM json_each(?) k JOIN stats_groups g "
-            "ON g.kind = k.value ->> 0 AND g.place_key = k.value ->> 1 AND g.period_key = k.value ->> 2",
-            (json.dumps(keys, ensure_ascii=False),)):
-        groups[row[:3]] = list(row)
-    known = {(k, g[13]) for k, g in groups.items()}
-    ask = sorted({((h[2], h[10], h[11]), h[3]) for h in heads
-                  if (g := groups.get((h[2], h[10], h[11]))) is not None and g[12] > 1 and h[3] != g[13]})
-    if ask:
-        for (item,) in conn.execute(
-                "SELECT k.value FROM json_each(?) k WHERE EXISTS (SELECT 1 FROM headlines h "
-                "WHERE h.kind = k.value ->> '$[0][0]' AND h.place_key = k.value ->> '$[0][1]' "
-                "AND h.period_key = k.value ->> '$[0][2]' AND h.value = k.value ->> '$[1]' AND h.rowid < ?)",
-                (json.dumps(ask, ensure_ascii=False), first)):
-            (kind, place_key, period_key), value = json.loads(item)
-            known.add(((kind, place_key, period_key), value))
-    for i, h in enumerate(heads):
-        key, value = (h[2], h[10], h[11]), h[3]
-        win = _win_key(published.get(h[0]), h[0])
-        g = groups.get(key)
-        if g is None:
-            groups[key] = [*key, h[7], h[8], h[9], h[4], h[5], h[6], h[12], h[13], 1, 1, value, first + i, win]
-        else:
-            g[11] += 1
-            if (key, value) not in known:
-                g[12] += 1
-            if win > g[15]:
-                g[13], g[15] = value, win
-        known.add((key, value))
-    conn.executemany(f"INSERT OR REPLACE INTO stats_groups ({', '.join(_GROUP_COLS)}) "
-                     f"VALUES ({','.join('?' * len(_GROUP_COLS))})", list(groups.values()))
 
 
 def _write_new(conn: sqlite3.Connection, preps: list[_Prep]) -> None:
@@ -549,33 +497,6 @@ def _write(conn: sqlite3.Connection, rec: Record, version: int, warc_path: str |
         conn.execute(f"DELETE FROM {table} WHERE rid = ?", (rid,))
     _insert_children(conn, [(rid, p)], fresh=False)
     refresh_groups(conn, old_groups)  # groups the page's old figures left
-
-
-def refresh_groups(conn: sqlite3.Connection, keys: set[tuple[str, str, str]]) -> None:
-    """Recompute the stats_groups rows of (kind, place_key, period_key) groups whose headlines changed,
-    in the caller's transaction; a group left without headlines disappears. Same statement as the
-    backfill in migrations/005_stats_groups_winner.sql, restricted to the given groups."""
-    if not keys:
-        return
-    k = json.dumps(sorted(keys), ensure_ascii=False)
-    conn.execute("DELETE FROM stats_groups WHERE (kind, place_key, period_key) IN "
-                 "(SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))", (k,))
-    conn.execute(_GROUPS_SQL, (k,))
-
-
-_GROUPS_SQL = """
-INSERT INTO stats_groups (kind, place_key, period_key, province_folded, district_folded, commune_folded, province,
-                          district, commune, year, month, reports, n_values, value, first_row, win_key)
-    SELECT g.kind, g.place_key, g.period_key, f.province_folded, f.district_folded, f.commune_folded, f.province,
-           f.district, f.commune, f.year, f.month, g.n, g.nv, CAST(substr(g.win, 1 + instr(g.win, '#')) AS INTEGER),
-           g.first, substr(g.win, 1, instr(g.win, '#') - 1)
-    FROM (SELECT h.kind, h.place_key, h.period_key, count(*) AS n, count(DISTINCT h.value) AS nv,
-                 min(h.rowid) AS first, max(coalesce(p.published, '') || printf('%012d', h.rid) || '#' || h.value) AS win
-          FROM json_each(?) k JOIN headlines h
-               ON h.kind = k.value ->> 0 AND h.place_key = k.value ->> 1 AND h.period_key = k.value ->> 2
-               JOIN records p ON p.rid = h.rid
-          GROUP BY h.kind, h.place_key, h.period_key) g
-    JOIN headlines f ON f.rowid = g.first"""
 
 
 def _fact_row(record_id: str, idx: int, f: Fact) -> tuple:

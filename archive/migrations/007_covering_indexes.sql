@@ -7,7 +7,7 @@
 --   headlines_group covers what stats read of a headline, in group order: a date filter reads it
 --   without touching the table or sorting (0.3 s for a year at a million records, 1.1 s for all of
 --   them; an index by day as well cost ingest more than it saved a narrow range). It also serves
---   ingest's group upkeep (archive/store.py) and replaces the two indexes of the old recompute.
+--   ingest's group upkeep (archive/groups.py) and replaces the two indexes of the old recompute.
 DROP INDEX IF EXISTS record_places_name;
 DROP INDEX IF EXISTS record_places_code;
 CREATE INDEX record_places_name ON record_places(level, name_folded, era, rid);
