@@ -90,36 +90,63 @@ def db_error(path: Path | str, e: sqlite3.Error) -> StoreError:
 class Archive:
     """Records, facts, places and the full-text index in one SQLite file (WAL, migrated on open)."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool | None = None) -> None:
+        """Open (creating and migrating) the archive at ``path``.
+
+        ``read_only``: open without writing anything, for archives on read-only storage (an
+        archivist's copy, a mounted snapshot). ``None`` chooses it when the file or its directory is
+        not writable; a read-only archive must already be at this vnnews's schema version."""
         self.path = Path(path or os.environ.get("VNNEWS_DB") or DEFAULT_DB)
         self._lock = threading.RLock()
-        self._seen_words: set[str] = set()  # raw words whose folded tokens are in fts_terms (see _add_terms)
+        self._seen_words: set[str] = set()  # raw words whose folded tokens are in fts_terms (see _new_terms)
+        if read_only is None:
+            read_only = self.path.is_file() and not (os.access(self.path, os.W_OK)
+                                                     and os.access(self.path.parent, os.W_OK))
+        self.read_only = read_only
         try:
             if self.path.is_dir():
                 raise StoreError(f"{self.path}: is a directory, not an archive file")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            if read_only:
+                if not self.path.is_file():
+                    raise StoreError(f"{self.path}: no archive there to open read-only")
+                self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                                            isolation_level=None, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         except OSError as e:
             raise StoreError(f"{self.path}: cannot create the archive ({e.strerror or e})") from None
         except sqlite3.Error as e:
             raise db_error(self.path, e) from None
         try:
             self.conn.execute("PRAGMA busy_timeout = 30000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
             # Big archives: the indexes ingest and stats touch at random (id, headlines, places) are
             # ~400 MB at a million records; pages beyond SQLite's cache are read through the map.
             self.conn.execute("PRAGMA cache_size = -524288")  # 512 MB, taken only as pages are used
             self.conn.execute("PRAGMA mmap_size = 8589934592")
-            self.conn.execute("PRAGMA wal_autocheckpoint = 8192")  # fewer fsyncs during bulk ingest
-            self.conn.create_function("vn_title_key", 1, title_key, deterministic=True)  # migration 008
-            self._migrate()
+            if read_only:
+                self._check_version()
+            else:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.execute("PRAGMA wal_autocheckpoint = 8192")  # fewer fsyncs during bulk ingest
+                self.conn.create_function("vn_title_key", 1, title_key, deterministic=True)  # migration 008
+                self._migrate()
         except sqlite3.Error as e:
             self.conn.close()
             raise db_error(self.path, e) from None
         except StoreError:
             self.conn.close()
             raise
+
+    def _check_version(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        known = len(list(MIGRATIONS.glob("[0-9][0-9][0-9]_*.sql")))
+        if current != known:
+            raise StoreError(f"{self.path}: archive schema v{current}, this vnnews reads v{known}; open it once "
+                             "with write access to upgrade it" if current < known else
+                             f"{self.path}: archive schema v{current} is newer than this vnnews (v{known}); "
+                             "upgrade vnnews")
 
     # -- lifecycle -----------------------------------------------------------------------------
     def close(self) -> None:
@@ -296,7 +323,11 @@ class Archive:
 
         # No lock held across a long stream: a separate connection reads a consistent WAL snapshot.
         try:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            if self.read_only:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                                       check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         except sqlite3.Error as e:
             raise db_error(self.path, e) from None
         try:

@@ -298,3 +298,34 @@ def test_a_slow_stream_is_committed_as_it_goes(tmp_path):
     with Archive(path) as a:
         assert a.ingest_many(slow(), batch=1000, seconds=0.2)["new"] == 3
     assert counts == [0, 2]  # the first two were committed when the second arrived past 0.2 s
+
+
+def test_a_read_only_archive_answers_queries_and_refuses_writes(tmp_path):
+    """An archive on read-only storage (a snapshot, an archivist's copy) opens without writing: search,
+    stats and show work; ingest fails with a clear StoreError; an older schema asks for an upgrade."""
+    path = tmp_path / "a.db"
+    with Archive(path) as a:
+        a.ingest_many(R.values())
+        expected = sorted(h.id for h in a.search("dang vien").hits)
+        a.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = path.read_bytes()
+    with Archive(path, read_only=True) as a:
+        assert a.read_only
+        assert sorted(h.id for h in a.search("dang vien").hits) == expected
+        assert a.stats("new_members").rows
+        assert a.get(R["R1"].id).title == R["R1"].title
+        import io
+
+        out = io.BytesIO()
+        assert a.export("jsonl", out) == len(R) and out.getvalue()
+        with pytest.raises(StoreError, match="read-only"):
+            a.ingest(_changed(R["R1"], R["R1"].text + " Bản sửa."))
+    assert path.read_bytes() == before
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA user_version = 3")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="upgrade"):
+        Archive(path, read_only=True)
+    with pytest.raises(StoreError, match="no archive"):
+        Archive(tmp_path / "missing.db", read_only=True)
