@@ -161,16 +161,21 @@ class WarcWriter:
                                              length=len(ex.raw_body), http_headers=self._http_headers(ex),
                                              warc_headers_dict=extra)
         rid = response.rec_headers.get_header("WARC-Record-ID")
-        request = writer.create_warc_record(
-            ex.url, "request", payload=BytesIO(b""), length=0,
-            http_headers=StatusAndHeaders(f"GET {ex.request_target} {ex.http_version}", ex.request_headers,
-                                          is_http_request=True),
-            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": rid})
+        request = self._request_record(writer, ex, date, rid)
         writer.write_record(response)
         split = out.tell()
         writer.write_record(request)
         data = out.getvalue()
         return data[:split], data[split:], rid, date, response.rec_headers.get_header("WARC-Payload-Digest")
+
+    @staticmethod
+    def _request_record(writer: WARCWriter, ex: Exchange, date: str, concurrent_to: str):
+        """The request that answer ``concurrent_to`` (a response or a revisit) was given for."""
+        return writer.create_warc_record(
+            ex.url, "request", payload=BytesIO(b""), length=0,
+            http_headers=StatusAndHeaders(f"GET {ex.request_target} {ex.http_version}", ex.request_headers,
+                                          is_http_request=True),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent_to})
 
     @staticmethod
     def _response_headers(ex: Exchange) -> list[tuple[str, str]]:
@@ -200,11 +205,7 @@ class WarcWriter:
         # warcio names the identical-payload profile; a 304 is the server-not-modified kind.
         revisit.rec_headers.replace_header("WARC-Profile", REVISIT_NOT_MODIFIED)
         rid = revisit.rec_headers.get_header("WARC-Record-ID")
-        request = writer.create_warc_record(
-            ex.url, "request", payload=BytesIO(b""), length=0,
-            http_headers=StatusAndHeaders(f"GET {ex.request_target} {ex.http_version}", ex.request_headers,
-                                          is_http_request=True),
-            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": rid})
+        request = self._request_record(writer, ex, date, rid)
         offset = self._fh.tell()
         writer.write_record(revisit)
         writer.write_record(request)
