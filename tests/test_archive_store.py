@@ -300,6 +300,43 @@ def test_a_slow_stream_is_committed_as_it_goes(tmp_path):
     assert counts == [0, 2]  # the first two were committed when the second arrived past 0.2 s
 
 
+def test_bulk_ingest_leaves_the_process_as_it_found_it(tmp_path):
+    """ingest_many pauses Python's cycle collector and spaces checkpoints while it writes a batch.
+    The caller's iterator (which may parse HTML: cyclic trees) runs with the collector on, and both
+    settings come back afterwards, also when the ingest fails half way."""
+    import gc
+
+    from archive.store import CHECKPOINT_PAGES
+
+    seen: list[bool] = []
+
+    def items(fail: bool):
+        for rec in R.values():
+            seen.append(gc.isenabled())
+            yield rec
+        if fail:
+            raise RuntimeError("source broke")
+
+    path = tmp_path / "a.db"
+    with Archive(path) as a:
+        assert a.ingest_many(items(False), batch=3)["new"] == len(R)
+        assert gc.isenabled() and seen and all(seen)
+        assert a.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == CHECKPOINT_PAGES
+    with Archive(tmp_path / "b.db") as b:
+        with pytest.raises(RuntimeError):
+            b.ingest_many(items(True), batch=3)
+        assert gc.isenabled()
+        assert b.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == CHECKPOINT_PAGES
+        assert b.count() == 6  # the two full batches before the failure are kept
+    gc.disable()
+    try:
+        with Archive(path) as a:
+            a.ingest_many(R.values())
+        assert not gc.isenabled()  # a caller that runs without the collector keeps it off
+    finally:
+        gc.enable()
+
+
 def test_a_read_only_archive_answers_queries_and_refuses_writes(tmp_path):
     """An archive on read-only storage (a snapshot, an archivist's copy) opens without writing: search,
     stats and show work; ingest fails with a clear StoreError; an older schema asks for an upgrade."""
