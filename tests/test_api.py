@@ -287,7 +287,7 @@ async def test_search_paging(client: httpx.AsyncClient) -> None:
 async def test_search_says_when_the_total_is_an_estimate(client: httpx.AsyncClient,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the ranking window of a big archive the total is estimated: the API says so. The real
-    thresholds (1,000 matches, 50,000 records) are lowered so three records cross them."""
+    thresholds (1,000 matches, 10,000 records) are lowered so three records cross them."""
     import archive.search
 
     monkeypatch.setattr(archive.search, "BIG_RANK_WINDOW", 1)
