@@ -1,7 +1,7 @@
 """The ``stats_groups`` table kept in step with ``headlines`` inside ingest's transactions.
 
 One row per (kind, place_key, period_key) group of headline figures: its report count, distinct
-values and winner (the report with the greatest ``win_key``: published, then rid), which unfiltered
+values, first and last published day (migration 012) and winner (the report with the greatest ``win_key``: published, then rid), which unfiltered
 ``vnnews stats`` reads instead of grouping every headline (archive/stats.py; migration 005 builds the
 table). New records add to their groups in place; a changed page recomputes the groups it touched.
 """
@@ -12,7 +12,8 @@ import json
 import sqlite3
 
 _GROUP_COLS = ("kind", "place_key", "period_key", "province_folded", "district_folded", "commune_folded", "province",
-               "district", "commune", "year", "month", "reports", "n_values", "value", "first_row", "win_key")
+               "district", "commune", "year", "month", "reports", "n_values", "value", "first_row", "win_key", "first_published",
+               "last_published")
 
 
 def win_key(published: str | None, rid: int) -> str:
@@ -51,14 +52,17 @@ def add_to_groups(conn: sqlite3.Connection, heads: list[tuple], first: int, publ
         key, value = (h[2], h[10], h[11]), h[3]
         win = win_key(published.get(h[0]), h[0])
         g = groups.get(key)
+        day = h[14] or ""  # published_date; '' for none (migration 012)
         if g is None:
-            groups[key] = [*key, h[7], h[8], h[9], h[4], h[5], h[6], h[12], h[13], 1, 1, value, first + i, win]
+            groups[key] = [*key, h[7], h[8], h[9], h[4], h[5], h[6], h[12], h[13], 1, 1, value, first + i, win,
+                           day, day]
         else:
             g[11] += 1
             if (key, value) not in known:
                 g[12] += 1
             if win > g[15]:
                 g[13], g[15] = value, win
+            g[16], g[17] = min(g[16], day), max(g[17], day)
         known.add((key, value))
     conn.executemany(f"INSERT OR REPLACE INTO stats_groups ({', '.join(_GROUP_COLS)}) "
                      f"VALUES ({','.join('?' * len(_GROUP_COLS))})", list(groups.values()))
@@ -78,12 +82,14 @@ def refresh_groups(conn: sqlite3.Connection, keys: set[tuple[str, str, str]]) ->
 
 _GROUPS_SQL = """
 INSERT INTO stats_groups (kind, place_key, period_key, province_folded, district_folded, commune_folded, province,
-                          district, commune, year, month, reports, n_values, value, first_row, win_key)
+                          district, commune, year, month, reports, n_values, value, first_row, win_key,
+                          first_published, last_published)
     SELECT g.kind, g.place_key, g.period_key, f.province_folded, f.district_folded, f.commune_folded, f.province,
            f.district, f.commune, f.year, f.month, g.n, g.nv, CAST(substr(g.win, 1 + instr(g.win, '#')) AS INTEGER),
-           g.first, substr(g.win, 1, instr(g.win, '#') - 1)
+           g.first, substr(g.win, 1, instr(g.win, '#') - 1), g.lo, g.hi
     FROM (SELECT h.kind, h.place_key, h.period_key, count(*) AS n, count(DISTINCT h.value) AS nv,
-                 min(h.rowid) AS first, max(coalesce(p.published, '') || printf('%012d', h.rid) || '#' || h.value) AS win
+                 min(h.rowid) AS first, max(coalesce(p.published, '') || printf('%012d', h.rid) || '#' || h.value) AS win,
+                 min(coalesce(h.published_date, '')) AS lo, max(coalesce(h.published_date, '')) AS hi
           FROM json_each(?) k JOIN headlines h
                ON h.kind = k.value ->> 0 AND h.place_key = k.value ->> 1 AND h.period_key = k.value ->> 2
                JOIN records p ON p.rid = h.rid

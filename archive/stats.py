@@ -28,7 +28,8 @@ among the winning figures of step 2. Places are grouped by folded name within th
 The heavy lifting is SQL over (place, period) groups (see :func:`_groups`), so Python only walks the
 distinct (place, period) groups. Without a filter on records, those groups are read as kept at
 ingest in ``stats_groups`` (:func:`_stored_groups`; archive/groups.py keeps them), which must give the
-same answer as grouping every headline.
+same answer as grouping every headline; with a filter on dates only, the groups wholly inside the
+range are read from there too and only those straddling a boundary are regrouped (:func:`_dated_groups`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from archive.filters import Filters, build_where, check_value_filters
+from archive.filters import Filters, build_where, check_value_filters, parse_day
 from models.errors import QueryError
 
 STATS_KINDS = ("new_members", "transfers", "badges")
@@ -86,8 +87,11 @@ def stats(conn: sqlite3.Connection, kind: str, *, by: str = "province", per: str
     if f.kind and f.kind != kind:
         raise QueryError(f"--kind {kind} conflicts with the kind filter {f.kind}")
     check_value_filters(f)
-    narrowed = any((f.province, f.district, f.commune, f.date_from, f.date_to, f.site, f.author))
-    groups = (_groups if narrowed else _stored_groups)(conn, kind, by, per, replace(f, kind=None))
+    if any((f.province, f.district, f.commune, f.site, f.author)):
+        find = _groups
+    else:
+        find = _dated_groups if (f.date_from or f.date_to) else _stored_groups
+    groups = find(conn, kind, by, per, replace(f, kind=None))
     depth = BY.index(by) + 1
     units: dict[tuple[Place, str | None], list[_Group]] = defaultdict(list)
     for g in groups:
@@ -135,6 +139,48 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
             f"FROM headlines h {index} WHERE {' AND '.join(conds)} GROUP BY h.place_key, h.period_key", params):
         if pk.split("|")[depth]:  # a unit at the --by level
             groups[(pk, prk)] = [t, n, nv, int(win[win.rindex("#") + 1:]), rowid]
+    return _named(conn, groups, f)
+
+
+def _dated_groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Filters) -> list[_Group]:
+    """:func:`_groups` for a filter on dates only, from ``stats_groups`` where it can be.
+
+    A group whose reports were all published inside the range (its first and last published day,
+    migration 012) is read as kept; one with none inside is left out; only groups straddling a
+    boundary are grouped again from their headline rows, through the covering index. Figures are
+    mostly published soon after their period, so few groups straddle: "since 2020" at a million
+    records reads ~8,000 groups instead of grouping 600,000 rows."""
+    dates = build_where(conn, Filters(date_from=f.date_from, date_to=f.date_to), alias="h", fact_filters=False)
+    lo = parse_day(f.date_from, end=False) if f.date_from else None
+    hi = parse_day(f.date_to, end=True) if f.date_to else None
+    groups: dict[tuple[str, str], list] = {}
+    straddle: list[tuple[str, str]] = []
+    for pk, prk, t, n, nv, value, first, first_day, last_day in conn.execute(
+            f"SELECT place_key, period_key, {per or 'NULL'}, reports, n_values, value, first_row, first_published, "
+            f"last_published FROM stats_groups WHERE kind = ? AND {by}_folded IS NOT NULL", (kind,)):
+        # '' is a report without a date: no date filter passes it
+        if last_day == "" or (lo and last_day < lo) or (hi and first_day != "" and first_day > hi):
+            continue  # no report inside
+        if first_day != "" and (not lo or first_day >= lo) and (not hi or last_day <= hi):
+            groups[(pk, prk)] = [t, n, nv, value, first]  # every report inside
+        else:
+            straddle.append((pk, prk))
+    if straddle:
+        time_col = f"h.{per}" if per else "NULL"
+        for pk, prk, t, n, nv, win, rowid in conn.execute(
+                f"SELECT h.place_key, h.period_key, {time_col}, count(*), count(DISTINCT h.value), "
+                "max(coalesce(h.win_key, '') || '#' || h.value), min(h.rowid) "
+                "FROM json_each(?) k JOIN headlines h INDEXED BY headlines_group ON h.kind = ? "
+                "AND h.place_key = k.value ->> 0 AND h.period_key = k.value ->> 1 "
+                f"WHERE {' AND '.join(dates.sql)} GROUP BY h.place_key, h.period_key",
+                [json.dumps(straddle, ensure_ascii=False), kind, *dates.params]):
+            groups[(pk, prk)] = [t, n, nv, int(win[win.rindex("#") + 1:]), rowid]
+    return _named(conn, groups, f)
+
+
+def _named(conn: sqlite3.Connection, groups: dict[tuple[str, str], list], f: Filters) -> list[_Group]:
+    """_Group entries of (place_key, period_key) -> [t, reports, values, winner, first rowid], within
+    the value filters; each place shows the names of its first headline row among them."""
     first_row: dict[str, int] = {}
     for (pk, _), g in groups.items():
         first_row[pk] = min(g[4], first_row.get(pk, g[4]))

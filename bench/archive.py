@@ -149,7 +149,10 @@ def run(size: int, workdir: Path, seed: int, reuse: bool = False) -> dict:
                           ("province=Bắc Ninh district/year",
                            dict(by="district", per="year", filters=Filters(province="Bắc Ninh"))),
                           ("2023 province/month",
-                           dict(by="province", per="month", filters=Filters(date_from="2023", date_to="2023")))):
+                           dict(by="province", per="month", filters=Filters(date_from="2023", date_to="2023"))),
+                          ("since 2020 province/year", dict(by="province", per="year", filters=Filters(date_from="2020"))),
+                          ("May 2023 district/month",
+                           dict(by="district", per="month", filters=Filters(date_from="2023-05", date_to="2023-05")))):
             times = []
             for _ in range(3):
                 t = time.perf_counter()
