@@ -38,6 +38,7 @@ import calendar
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -132,14 +133,20 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
     index = "" if (f.province or f.district or f.commune or f.site or f.author) else "INDEXED BY headlines_group"
     # Per group: reports, distinct values, the winner (greatest win_key, its value after '#') and the
     # first row (whose names the place shows). Years and months are functions of the period key.
-    groups: dict[tuple[str, str], list] = {}
+    groups = {key: g for key, g in _grouped(conn, time_col, f"FROM headlines h {index} WHERE {' AND '.join(conds)}",
+                                            params) if key[0].split("|")[depth]}  # units at the --by level
+    return _named(conn, groups, f)
+
+
+def _grouped(conn: sqlite3.Connection, time_col: str, source: str, params: list) -> Iterator[tuple[tuple[str, str], list]]:
+    """((place_key, period_key), [t, reports, distinct values, winning value, first rowid]) per group of
+    the headline rows ``h`` that ``source`` (FROM ... WHERE ...) selects: rules 1-2 as aggregates,
+    the winner as the greatest win_key (its value after '#')."""
     for pk, prk, t, n, nv, win, rowid in conn.execute(
             f"SELECT h.place_key, h.period_key, {time_col}, count(*), count(DISTINCT h.value), "
-            "max(coalesce(h.win_key, '') || '#' || h.value), min(h.rowid) "
-            f"FROM headlines h {index} WHERE {' AND '.join(conds)} GROUP BY h.place_key, h.period_key", params):
-        if pk.split("|")[depth]:  # a unit at the --by level
-            groups[(pk, prk)] = [t, n, nv, int(win[win.rindex("#") + 1:]), rowid]
-    return _named(conn, groups, f)
+            f"max(coalesce(h.win_key, '') || '#' || h.value), min(h.rowid) {source} "
+            "GROUP BY h.place_key, h.period_key", params):
+        yield (pk, prk), [t, n, nv, int(win[win.rindex("#") + 1:]), rowid]
 
 
 def _dated_groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Filters) -> list[_Group]:
@@ -166,15 +173,11 @@ def _dated_groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None,
         else:
             straddle.append((pk, prk))
     if straddle:
-        time_col = f"h.{per}" if per else "NULL"
-        for pk, prk, t, n, nv, win, rowid in conn.execute(
-                f"SELECT h.place_key, h.period_key, {time_col}, count(*), count(DISTINCT h.value), "
-                "max(coalesce(h.win_key, '') || '#' || h.value), min(h.rowid) "
-                "FROM json_each(?) k JOIN headlines h INDEXED BY headlines_group ON h.kind = ? "
-                "AND h.place_key = k.value ->> 0 AND h.period_key = k.value ->> 1 "
-                f"WHERE {' AND '.join(dates.sql)} GROUP BY h.place_key, h.period_key",
-                [json.dumps(straddle, ensure_ascii=False), kind, *dates.params]):
-            groups[(pk, prk)] = [t, n, nv, int(win[win.rindex("#") + 1:]), rowid]
+        groups.update(_grouped(
+            conn, f"h.{per}" if per else "NULL",
+            "FROM json_each(?) k JOIN headlines h INDEXED BY headlines_group ON h.kind = ? "
+            f"AND h.place_key = k.value ->> 0 AND h.period_key = k.value ->> 1 WHERE {' AND '.join(dates.sql)}",
+            [json.dumps(straddle, ensure_ascii=False), kind, *dates.params]))
     return _named(conn, groups, f)
 
 
