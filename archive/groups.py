@@ -1,9 +1,9 @@
 """The ``stats_groups`` table kept in step with ``headlines`` inside ingest's transactions.
 
 One row per (kind, place_key, period_key) group of headline figures: its report count, distinct
-values, first and last published day (migration 012) and winner (the report with the greatest ``win_key``: published, then rid), which unfiltered
-``vnnews stats`` reads instead of grouping every headline (archive/stats.py; migration 005 builds the
-table). New records add to their groups in place; a changed page recomputes the groups it touched.
+values, first and last published day (migration 012) and winner (the report with the greatest
+``win_key``: published, then rid), which ``vnnews stats`` without a filter, or with dates only, reads
+instead of grouping every headline (archive/stats.py; migration 005 builds the table). New records add to their groups in place; a changed page recomputes the groups it touched.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import json
 import sqlite3
 
 _GROUP_COLS = ("kind", "place_key", "period_key", "province_folded", "district_folded", "commune_folded", "province",
-               "district", "commune", "year", "month", "reports", "n_values", "value", "first_row", "win_key", "first_published",
-               "last_published")
+               "district", "commune", "year", "month", "reports", "n_values", "value", "first_row", "win_key",
+               "first_published", "last_published")
 
 
 def win_key(published: str | None, rid: int) -> str:

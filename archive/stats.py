@@ -129,7 +129,8 @@ def _groups(conn: sqlite3.Connection, kind: str, by: str, per: str | None, f: Fi
         params.extend(rec.params)
     depth = BY.index(by)
     time_col = f"h.{per}" if per else "NULL"
-    # Dates only: the covering group index, read in group order (a place filter drives by rid instead).
+    # Dates only (stats() sends those to _dated_groups; tests use this as its reference): the covering
+    # group index, read in group order. A place filter drives by rid instead.
     index = "" if (f.province or f.district or f.commune or f.site or f.author) else "INDEXED BY headlines_group"
     # Per group: reports, distinct values, the winner (greatest win_key, its value after '#') and the
     # first row (whose names the place shows). Years and months are functions of the period key.
